@@ -1,0 +1,44 @@
+package io.secretless.connector;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.secretless.config.ServiceConfig;
+import io.secretless.credentials.Credentials;
+import java.util.concurrent.CompletableFuture;
+
+/** One accepted client connection, as the broker core hands it to a connector. */
+public interface ConnectorSession {
+  /** The client channel; auto-read is off, so call {@code read()} to receive. */
+  Channel client();
+
+  /**
+   * Resolves the service's credentials on a virtual thread. The future completes off the event
+   * loop: continue with {@code thenAcceptAsync(..., client().eventLoop())}. Fails with a {@link
+   * io.secretless.credentials.CredentialException} whose message names service, credential and
+   * provider. Close the {@link Credentials} once the backend handshake is done.
+   */
+  CompletableFuture<Credentials> credentials(ServiceConfig service);
+
+  /**
+   * A bootstrap for the backend connection on the client's event loop, with the service's connect
+   * timeout, TCP_NODELAY and auto-read off. Add a handler and connect.
+   */
+  Bootstrap backend();
+
+  /**
+   * Handshake done: the broker relays bytes between client and backend from now on. Remove every
+   * handler of yours from both pipelines first (TLS handlers stay), and write any bytes you hold
+   * for the other side before calling this.
+   */
+  void relay(Channel backend);
+
+  /**
+   * The connection failed. Write the protocol's error to the client first (it will be flushed); the
+   * broker logs {@code message}, counts it under {@code reason} and closes both channels. {@code
+   * message} is shown to operators: name the service and the cause, never a secret.
+   */
+  void fail(FailureReason reason, String message);
+
+  /** The connection was served without a relay; the broker closes it after pending writes. */
+  void complete();
+}

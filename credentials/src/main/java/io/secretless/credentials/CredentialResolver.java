@@ -1,0 +1,96 @@
+package io.secretless.credentials;
+
+import io.secretless.config.CredentialRef;
+import io.secretless.config.ServiceConfig;
+import io.secretless.core.Secret;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Resolves a service's credentials through the providers, checking {@code credentialValidations}.
+ * Blocking: call it off the event loop. Every failure is a {@link CredentialException} naming the
+ * service, the credential and the provider, never the value.
+ */
+public final class CredentialResolver {
+  private final Map<String, CredentialProvider> providers;
+
+  public CredentialResolver(List<CredentialProvider> providers) {
+    this.providers =
+        providers.stream()
+            .collect(Collectors.toUnmodifiableMap(CredentialProvider::name, Function.identity()));
+  }
+
+  /** Every provider on the class path. */
+  public static CredentialResolver discover() {
+    return new CredentialResolver(
+        ServiceLoader.load(CredentialProvider.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .toList());
+  }
+
+  public boolean knows(String provider) {
+    return provider.equals("literal") || providers.containsKey(provider);
+  }
+
+  public Credentials resolve(ServiceConfig service) {
+    Map<String, Secret> values = new LinkedHashMap<>();
+    try {
+      service.credentials().forEach((name, ref) -> values.put(name, fetch(service, name, ref)));
+    } catch (RuntimeException e) {
+      values.values().forEach(Secret::destroy);
+      throw e;
+    }
+    return new Credentials(service.name(), values);
+  }
+
+  private Secret fetch(ServiceConfig service, String name, CredentialRef ref) {
+    Secret value =
+        switch (ref) {
+          case CredentialRef.Literal literal -> Secret.of(literal.value().reveal());
+          case CredentialRef.FromProvider from -> fromProvider(service, name, from);
+        };
+    Pattern pattern = service.credentialValidations().get(name);
+    if (pattern != null && !matches(pattern, value)) {
+      value.destroy();
+      throw new CredentialException(
+          "service "
+              + service.name()
+              + ": credential '"
+              + name
+              + "' does not match its credentialValidations pattern "
+              + pattern.pattern());
+    }
+    return value;
+  }
+
+  private Secret fromProvider(ServiceConfig service, String name, CredentialRef.FromProvider from) {
+    CredentialProvider provider = providers.get(from.provider());
+    String where =
+        "service " + service.name() + ": credential '" + name + "' from " + from.provider();
+    if (provider == null) {
+      throw new CredentialException(where + ": no such credential provider");
+    }
+    try {
+      return provider.get(from.id());
+    } catch (CredentialException e) {
+      throw new CredentialException(where + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new CredentialException(
+          where + ": provider failed (" + e.getClass().getSimpleName() + ")", e);
+    }
+  }
+
+  private static boolean matches(Pattern pattern, Secret value) {
+    char[] chars = value.revealChars();
+    try {
+      return pattern.matcher(java.nio.CharBuffer.wrap(chars)).matches();
+    } finally {
+      java.util.Arrays.fill(chars, '\0');
+    }
+  }
+}
