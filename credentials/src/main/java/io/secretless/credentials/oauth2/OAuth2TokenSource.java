@@ -53,6 +53,7 @@ public final class OAuth2TokenSource implements AutoCloseable {
   private volatile OAuth2Token cached;
   private CompletableFuture<OAuth2Token> inflight; // guarded by lock
   private volatile boolean closed;
+  private volatile String lastFailure = "";
 
   public OAuth2TokenSource(
       OAuth2Settings settings, TokenEndpoint endpoint, Executor blocking, Clock clock) {
@@ -181,7 +182,8 @@ public final class OAuth2TokenSource implements AutoCloseable {
     if (cause instanceof CallNotPermittedException) {
       return "token endpoint "
           + endpoint.describe()
-          + " is failing; circuit breaker open, not calling it for a while";
+          + " is failing, circuit breaker open: not calling it for a while"
+          + (lastFailure.isEmpty() ? "" : " (last failure: " + lastFailure + ")");
     }
     if (cause instanceof TokenEndpointException e) {
       return e.getMessage();
@@ -214,7 +216,13 @@ public final class OAuth2TokenSource implements AutoCloseable {
 
   private OAuth2Token request() {
     Instant issued = clock.instant();
-    TokenEndpoint.Issued answer = resilientFetch.get();
+    TokenEndpoint.Issued answer;
+    try {
+      answer = resilientFetch.get();
+    } catch (TokenEndpointException e) {
+      lastFailure = e.getMessage();
+      throw e;
+    }
     Duration life = answer.expiresIn().orElse(settings.defaultLifetime());
     Duration skew = settings.expirySkew();
     if (skew.compareTo(life.dividedBy(2)) > 0) {
