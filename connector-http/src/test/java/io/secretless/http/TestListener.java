@@ -33,8 +33,11 @@ import java.util.concurrent.Executors;
  * virtual threads, backend bootstrap on the client's event loop).
  */
 final class TestListener implements AutoCloseable {
+  private static final boolean EPOLL = io.netty.channel.epoll.Epoll.isAvailable();
   private final EventLoopGroup group =
-      new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+      new MultiThreadIoEventLoopGroup(
+          2,
+          EPOLL ? io.netty.channel.epoll.EpollIoHandler.newFactory() : NioIoHandler.newFactory());
   private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
   private final BoundConnector bound;
   private final Channel server;
@@ -45,7 +48,10 @@ final class TestListener implements AutoCloseable {
     server =
         new ServerBootstrap()
             .group(group)
-            .channel(NioServerSocketChannel.class)
+            .channel(
+                EPOLL
+                    ? io.netty.channel.epoll.EpollServerSocketChannel.class
+                    : NioServerSocketChannel.class)
             .childOption(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childHandler(
@@ -95,7 +101,7 @@ final class TestListener implements AutoCloseable {
     public Bootstrap backend() {
       return new Bootstrap()
           .group(client.eventLoop())
-          .channel(NioSocketChannel.class)
+          .channel(EPOLL ? io.netty.channel.epoll.EpollSocketChannel.class : NioSocketChannel.class)
           .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
           .option(ChannelOption.TCP_NODELAY, true)
           .option(ChannelOption.AUTO_READ, false);
