@@ -105,7 +105,7 @@ final class HttpBoundConnector implements BoundConnector {
     UpstreamPool pool = pools.computeIfAbsent(client.eventLoop(), UpstreamPool::new);
     client.pipeline().addLast("http", new HttpServerCodec());
     client.pipeline().addLast("secretless-http", new ProxyHandler(this, session, pool));
-    client.read();
+    client.config().setAutoRead(true); // ProxyHandler pauses it for backpressure
   }
 
   @Override

@@ -43,6 +43,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     CLOSED
   }
 
+  /** Client messages queued while a request is served before the client is paused. */
+  private static final int MAX_QUEUED = 64;
+
   private final HttpBoundConnector listener;
   private final ConnectorSession session;
   private final UpstreamPool pool;
@@ -139,12 +142,15 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
           return;
         }
         case PREPARING, WAITING -> {
+          if (inbound.size() > MAX_QUEUED) {
+            input(false); // a client pipelining faster than we serve waits
+          }
           return;
         }
         case IDLE -> {
           HttpObject m = inbound.poll();
           if (m == null) {
-            client.read();
+            input(true);
             return;
           }
           if (m instanceof HttpRequest r) {
@@ -156,7 +162,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         case DISCARDING -> {
           HttpObject m = inbound.poll();
           if (m == null) {
-            client.read();
+            input(true);
             return;
           }
           ReferenceCountUtil.release(m);
@@ -169,9 +175,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
           Channel up = ex.upstream;
           if (m == null) {
             up.flush();
-            if (up.isWritable()) {
-              client.read();
-            }
+            input(up.isWritable());
             return;
           }
           up.write(m, up.voidPromise());
@@ -182,6 +186,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
           }
         }
       }
+    }
+  }
+
+  /**
+   * The client channel reads on its own (auto-read) except while paused for backpressure: toggling
+   * read interest per request would cost two epoll_ctl calls per request.
+   */
+  private void input(boolean on) {
+    if (client.config().isAutoRead() != on) {
+      client.config().setAutoRead(on);
     }
   }
 
@@ -282,7 +296,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   private void connectUpstream(boolean fresh) {
     RequestTarget t = ex.target;
-    UpstreamPool.Key key = new UpstreamPool.Key(t.host(), t.port(), t.tls() ? tlsOf(t) : null);
+    UpstreamPool.Key key = t.key();
     Channel pooled = fresh ? null : pool.acquire(key);
     if (pooled != null) {
       attach(pooled, true);
@@ -321,10 +335,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
                         }
                       });
             });
-  }
-
-  private io.netty.handler.ssl.SslContext tlsOf(RequestTarget t) {
-    return t.route() == null ? listener.defaultTls() : t.route().tls();
   }
 
   private static String reason(Throwable t) {
