@@ -18,6 +18,14 @@ import java.util.regex.PatternSyntaxException;
 final class ConfigBlockReader {
   static final List<String> DURATION_KEYS =
       List.of("connectTimeout", "idleTimeout", "handshakeTimeout");
+  static final List<String> BROKER_KEYS =
+      List.of(
+          "connectTimeout",
+          "idleTimeout",
+          "handshakeTimeout",
+          "maxConnections",
+          "credentialValidations",
+          "authenticateURLsMatching");
 
   private final Diagnostics diagnostics;
 
@@ -39,6 +47,7 @@ final class ConfigBlockReader {
             "config of service " + serviceName,
             service.keyPosition("config"),
             diagnostics);
+    misspeltBrokerKeys(config.get());
     for (String key : DURATION_KEYS) {
       section.scalar(key).ifPresent(s -> duration(key, s));
     }
@@ -48,6 +57,23 @@ final class ConfigBlockReader {
     }
     Map<String, Pattern> validations = validations(section, serviceName, credentialNames);
     return new Block(tree(config.get(), Set.of("credentialValidations")), validations);
+  }
+
+  /**
+   * Other keys belong to the connector, which checks them; but a key that is plainly a misspelt
+   * broker key would otherwise be silently ignored, so it is reported here.
+   */
+  private void misspeltBrokerKeys(YamlValue.Mapping config) {
+    for (YamlValue.Entry entry : config.entries()) {
+      if (!BROKER_KEYS.contains(entry.key())) {
+        DidYouMean.suggest(entry.key(), BROKER_KEYS)
+            .ifPresent(
+                s ->
+                    diagnostics.error(
+                        entry.keyPosition(),
+                        "unknown key '" + entry.key() + "'; did you mean '" + s + "'?"));
+      }
+    }
   }
 
   private void duration(String key, YamlValue.Scalar s) {
@@ -136,7 +162,7 @@ final class ConfigBlockReader {
           what
               + " is not a valid regular expression: "
               + s.redact(e.getDescription())
-              + (e.getIndex() >= 0 ? " at index " + e.getIndex() : ""));
+              + (e.getIndex() >= 0 && !s.expanded() ? " at index " + e.getIndex() : ""));
       return Optional.empty();
     }
   }

@@ -84,7 +84,7 @@ final class CredentialReader {
     if (!providers.contains(name)) {
       diagnostics.error(
           provider.position(),
-          DidYouMean.unknown("credential provider", provider.shown(), providers));
+          DidYouMean.unknownName("credential provider", provider.shown(), providers));
       return Optional.empty();
     }
     return Optional.of(new CredentialRef.FromProvider(name, id, position));

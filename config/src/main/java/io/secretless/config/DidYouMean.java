@@ -72,15 +72,35 @@ final class DidYouMean {
             .orElse("; expected one of: " + String.join(", ", candidates));
   }
 
+  /**
+   * For a closed set of names (connectors, providers): the suggestion if any, and always the full
+   * list, as "unknown connector 'pgg'; did you mean 'pg'? (known connectors: ...)".
+   */
+  static String unknownName(String what, String word, Collection<String> candidates) {
+    String known = "known " + what + "s: " + String.join(", ", candidates);
+    return "unknown "
+        + what
+        + " '"
+        + word
+        + "'"
+        + suggest(word, candidates)
+            .map(s -> "; did you mean '" + s + "'? (" + known + ")")
+            .orElse("; " + known);
+  }
+
   private static String normalize(String word) {
     return word.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
   }
 
-  /** Levenshtein distance, giving up (returning budget + 1) once it cannot be within budget. */
+  /**
+   * Edit distance counting an insertion, deletion, substitution or swap of neighbours as one
+   * (optimal string alignment); gives up with budget + 1 once it cannot be within budget.
+   */
   static int distance(String a, String b, int budget) {
     if (Math.abs(a.length() - b.length()) > budget) {
       return budget + 1;
     }
+    int[] before = new int[b.length() + 1];
     int[] previous = new int[b.length() + 1];
     int[] current = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
@@ -88,17 +108,24 @@ final class DidYouMean {
     }
     for (int i = 1; i <= a.length(); i++) {
       current[0] = i;
-      int rowMin = current[0];
+      int rowMin = i;
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        current[j] =
-            Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-        rowMin = Math.min(rowMin, current[j]);
+        int d = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d = Math.min(d, before[j - 2] + 1);
+        }
+        current[j] = d;
+        rowMin = Math.min(rowMin, d);
       }
       if (rowMin > budget) {
         return budget + 1;
       }
-      int[] swap = previous;
+      int[] swap = before;
+      before = previous;
       previous = current;
       current = swap;
     }

@@ -24,12 +24,9 @@ final class ServiceChecks {
     if (ConnectorCatalog.find(connector.value()).isPresent()) {
       return true;
     }
-    List<String> names = ConnectorCatalog.names();
-    String message = DidYouMean.unknown("connector", connector.shown(), names);
-    if (message.contains("did you mean")) {
-      message += " (known connectors: " + String.join(", ", names) + ")";
-    }
-    diagnostics.error(connector.position(), message);
+    diagnostics.error(
+        connector.position(),
+        DidYouMean.unknownName("connector", connector.shown(), ConnectorCatalog.names()));
     return false;
   }
 
