@@ -68,7 +68,11 @@ final class YamlReader {
     // The problem and context only: getMessage() adds a snippet of the file, which may hold a
     // secret written inline.
     String problem = e.getProblem() == null ? "syntax error" : e.getProblem();
-    return e.getContext() == null ? problem : problem + " (" + e.getContext() + ")";
+    String context = e.getContext();
+    if (context == null) {
+      return problem;
+    }
+    return context.startsWith("while") ? problem + " (" + context + ")" : context + " " + problem;
   }
 
   private YamlValue convert(Node node, int depth) {

@@ -177,6 +177,14 @@ class ConfigLoaderErrorsTest {
     assertThat(errors(""))
         .containsExactly(
             "broken.yml:1:1: the file is empty; it needs" + " version: \"2\" and services:");
+    assertThat(errors("version: \"2\"\n---\nservices: {}\n"))
+        .containsExactly(
+            "broken.yml:2:1: not valid YAML: expected a single document in the stream but found"
+                + " another document");
+    assertThat(errors("version: \"2\"\nservices:\n\ta: {}\n"))
+        .singleElement()
+        .asString()
+        .startsWith("broken.yml:3:1: not valid YAML: found character '\\t(TAB)'");
     assertThat(errors("- a\n- b\n"))
         .containsExactly(
             "broken.yml:1:1: the file must be a mapping with version: \"2\" and services:, not a"
