@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Reads credential references: a literal scalar, {@code {from: PROVIDER, get: ID}} (v2) or the v1
@@ -27,6 +28,14 @@ final class CredentialReader {
     Set<String> all = new TreeSet<>(BUILT_IN_PROVIDERS);
     all.addAll(extraProviders);
     this.providers = List.copyOf(all);
+  }
+
+  /** The credential names written under {@code credentials:}, whether or not they are valid. */
+  static Set<String> names(Section service) {
+    return service
+        .mappingValue("credentials")
+        .map(m -> m.entries().stream().map(YamlValue.Entry::key).collect(Collectors.toSet()))
+        .orElse(Set.of());
   }
 
   /** The {@code credentials:} mapping of a v2 service, in file order. */

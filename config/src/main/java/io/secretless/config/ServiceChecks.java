@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Checks that concern a whole service or several services, shared by every form. */
 final class ServiceChecks {
@@ -30,13 +31,18 @@ final class ServiceChecks {
     return false;
   }
 
-  /** Reports required credentials the service lacks, at {@code where}. */
-  void requiredCredentials(ServiceConfig service, Position where) {
+  /**
+   * Reports required credentials the service lacks, at {@code where}.
+   *
+   * @param named every credential name written for the service, including those whose reference had
+   *     an error (already reported)
+   */
+  void requiredCredentials(ServiceConfig service, Set<String> named, Position where) {
     Optional<ConnectorCatalog.Entry> entry = ConnectorCatalog.find(service.connector());
     if (entry.isEmpty()) {
       return;
     }
-    List<String> missing = entry.get().missing(service.credentials().keySet());
+    List<String> missing = entry.get().missing(named);
     if (!missing.isEmpty()) {
       diagnostics.error(
           where,

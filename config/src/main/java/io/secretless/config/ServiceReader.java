@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reads one version 2 service entry (map form or list form) into a {@link ServiceConfig}. */
 final class ServiceReader {
@@ -40,7 +41,8 @@ final class ServiceReader {
             .map(YamlValue.Scalar::value)
             .orElse("");
     Map<String, CredentialRef> creds = credentials.readAll(service, name);
-    ConfigBlockReader.Block block = configs.read(service, name, creds.keySet());
+    Set<String> named = CredentialReader.names(service);
+    ConfigBlockReader.Block block = configs.read(service, name, named);
     List<OAuth2Authentication> authentication = oauth2.readAll(service, name);
     if (!authentication.isEmpty()
         && !connector.isEmpty()
@@ -61,7 +63,7 @@ final class ServiceReader {
             authentication,
             position);
     if (!connector.isEmpty()) {
-      checks.requiredCredentials(config, service.keyPosition("credentials"));
+      checks.requiredCredentials(config, named, service.keyPosition("credentials"));
       checks.warnIfUnrestricted(config);
     }
     Position listenPosition = service.value("listenOn").map(YamlValue::position).orElse(position);

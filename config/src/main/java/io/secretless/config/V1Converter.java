@@ -2,10 +2,12 @@ package io.secretless.config;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Converts CyberArk's version 1 ({@code listeners:} and {@code handlers:}) into version 2 services:
@@ -130,7 +132,8 @@ final class V1Converter {
           DidYouMean.unknown(
               "listener", listenerName.get().shown(), List.copyOf(listeners.keySet())));
     }
-    Map<String, CredentialRef> creds = readCredentials(handler, name);
+    Set<String> named = new HashSet<>();
+    Map<String, CredentialRef> creds = readCredentials(handler, name, named);
     Map<String, Object> config = new LinkedHashMap<>();
     Map<String, Position> positions = new LinkedHashMap<>();
     if (handler.value("match").isPresent()) {
@@ -154,7 +157,7 @@ final class V1Converter {
             Map.of(),
             List.of(),
             position);
-    checks.requiredCredentials(service, handler.keyPosition("credentials"));
+    checks.requiredCredentials(service, named, handler.keyPosition("credentials"));
     checks.warnIfUnrestricted(service);
     return Optional.of(new ServiceChecks.Read(service, listener.addressPosition()));
   }
@@ -176,11 +179,13 @@ final class V1Converter {
     return checks.connectorKnown(named) ? Optional.of(name) : Optional.empty();
   }
 
-  private Map<String, CredentialRef> readCredentials(Section handler, String handlerName) {
+  private Map<String, CredentialRef> readCredentials(
+      Section handler, String handlerName, Set<String> named) {
     Map<String, CredentialRef> out = new LinkedHashMap<>();
     for (Section c : entries(handler, "credentials", false)) {
       c.allowOnly(CREDENTIAL_KEYS);
       Optional<YamlValue.Scalar> name = c.requiredScalar("name");
+      name.ifPresent(n -> named.add(n.value()));
       Optional<YamlValue.Scalar> provider = c.requiredScalar("provider");
       Optional<YamlValue.Scalar> id = c.requiredScalar("id");
       if (name.isEmpty() || provider.isEmpty() || id.isEmpty()) {

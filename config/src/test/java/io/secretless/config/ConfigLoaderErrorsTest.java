@@ -73,8 +73,6 @@ class ConfigLoaderErrorsTest {
                 + " 'client_secret_post'?",
             "broken.yml:16:11: duplicate service name 'a' (first at line 3:11)",
             "broken.yml:20:15: 'listenOn' must be a single value, not a list",
-            "broken.yml:21:5: service c is missing credentials required by connector basic_auth:"
-                + " username, password",
             "broken.yml:22:17: credential 'username' of service c must be a value or {from:"
                 + " PROVIDER, get: ID}, not a list",
             "broken.yml:23:7: credential 'password' of service c has no 'get'",

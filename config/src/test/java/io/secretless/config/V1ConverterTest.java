@@ -89,7 +89,7 @@ class V1ConverterTest {
                 + " connectors: aws, basic_auth, conjur, generic_http, mssql, mysql, oauth1, pg,"
                 + " postgres, postgresql, ssh, ssh-agent)",
             "v1.yml:14:5: service h3 is missing credentials required by connector pg: host or"
-                + " address, username",
+                + " address",
             "v1.yml:16:19: unknown credential provider 'vault'; known credential providers: env,"
                 + " file, literal, warehouse",
             "v1.yml:18:9: a credential has no 'provider'",
