@@ -120,4 +120,18 @@ class ExamplesTest {
     assertThat(weather.config().position("authenticateURLsMatching"))
         .isEqualTo(new Position(file.toString(), 25, 5));
   }
+
+  @Test
+  void printingALoadedConfigShowsNoCredentialValue() {
+    for (String name :
+        new String[] {"v2-services.yml", "agents-oauth2.yml", "v1-listeners-handlers.yml"}) {
+      String printed = ConfigLoader.load(example(name), ENV).toString();
+
+      assertThat(printed)
+          .contains("Secret[redacted]")
+          .doesNotContain("aci-canary-secret")
+          .doesNotContain("ci-bot")
+          .doesNotContain("orders_app");
+    }
+  }
 }
