@@ -33,8 +33,14 @@ record HttpRoute(
   /** The name under which header templates see the OAuth2 access token. */
   static final String ACCESS_TOKEN = "access_token";
 
+  /** Keys of {@code config:} this connector reads, plus those the broker core reads. */
   static final Set<String> KNOWN_KEYS =
       Set.of(
+          "connectTimeout",
+          "idleTimeout",
+          "handshakeTimeout",
+          "maxConnections",
+          "socketMode",
           "headers",
           "queryParams",
           "forceSSL",
