@@ -34,32 +34,30 @@ fi
 direct=$SECRETLESS_IT_NGINX_HTTP_PORT
 peer=$SECRETLESS_IT_NGINX_PEER_PORT
 
+# The broker core (Broker.start, epoll) serving one generic_http reverse-proxy service, started
+# from the test classpath by io.secretless.http.BenchBroker.
 export JAVA_HOME=${JAVA_HOME:-$(scripts/java-home.sh)}
 echo "bench: building" >&2
-cp_file=$(mktemp)
+work=$(mktemp -d)
 mvn -B -q -pl connector-http -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$cp_file" > "$cp_file.log" 2>&1 || { cat "$cp_file.log" >&2; exit 1; }
-rm -f "$cp_file.log"
-cp="connector-http/target/test-classes:connector-http/target/classes:$(cat "$cp_file")"
-rm -f "$cp_file"
-
-broker_out=$(mktemp)
-"$JAVA_HOME/bin/java" -XX:+UseParallelGC -Xms256m -cp "$cp" io.secretless.http.BenchBroker \
-  "http://127.0.0.1:$direct" "$TOKEN" > "$broker_out" 2>&1 &
+  -Dmdep.outputFile="$work/cp" > "$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
+cp="connector-http/target/test-classes:connector-http/target/classes:$(cat "$work/cp")"
+"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xms256m -cp "$cp" \
+  io.secretless.http.BenchBroker "http://127.0.0.1:$direct" "$TOKEN" > "$work/broker.log" 2>&1 &
 broker_pid=$!
 cleanup() {
   kill "$broker_pid" 2>/dev/null || true
-  rm -f "$broker_out"
   if [ -n "${started_nginx:-}" ]; then (source scripts/servers/40-nginx.sh; down); fi
+  rm -rf "$work"
 }
 trap cleanup EXIT
-for _ in $(seq 1 100); do
-  grep -q '^PORT ' "$broker_out" && break
-  kill -0 "$broker_pid" 2>/dev/null || { cat "$broker_out" >&2; exit 1; }
+for _ in $(seq 1 300); do
+  grep -q '^PORT ' "$work/broker.log" && break
+  kill -0 "$broker_pid" 2>/dev/null || { cat "$work/broker.log" >&2; exit 1; }
   sleep 0.2
 done
-broker=$(awk '/^PORT /{print $2}' "$broker_out")
-[ -n "$broker" ] || { echo "bench: broker did not start" >&2; cat "$broker_out" >&2; exit 1; }
+broker=$(awk '/^PORT /{print $2}' "$work/broker.log")
+[ -n "$broker" ] || { echo "bench: broker did not start" >&2; cat "$work/broker.log" >&2; exit 1; }
 
 check=$(curl -sS "http://127.0.0.1:$broker/" || true)
 [ "$check" = "auth=Bearer $TOKEN" ] || { echo "bench: broker answered '$check'" >&2; exit 1; }

@@ -55,6 +55,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private State state = State.IDLE;
   private Exchange ex;
   private boolean completed;
+  private boolean inputEnded;
 
   /** The request being served. */
   private static final class Exchange {
@@ -116,6 +117,23 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * The broker allows half-closure, so a client's end of input arrives as an event, not as a close:
+   * finish the request in progress (its response still goes out), then close.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+      inputEnded = true;
+      if (ex != null) {
+        ex.clientKeepAlive = false;
+      } else if (state != State.CLOSED && inbound.isEmpty()) {
+        closeClient();
+      }
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     state = State.CLOSED;
@@ -149,6 +167,10 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
         }
         case IDLE -> {
           HttpObject m = inbound.poll();
+          if (m == null && inputEnded) {
+            closeClient();
+            return;
+          }
           if (m == null) {
             input(true);
             return;

@@ -263,4 +263,19 @@ class HttpProxyIT {
     var r = noEcho(Curl.run(Map.of(), "-i", "http://127.0.0.1:" + forward.port() + "/x"));
     assertThat(r.out()).startsWith("HTTP/1.1 403").contains("HTTP_PROXY");
   }
+
+  @Test
+  void clientThatHalfClosesAfterItsRequestGetsTheResponseThenTheConnectionCloses()
+      throws Exception {
+    try (var socket = new java.net.Socket("127.0.0.1", forward.port())) {
+      socket.setSoTimeout(10_000);
+      String request =
+          "GET http://127.0.0.1:" + http + "/ HTTP/1.1\r\nHost: 127.0.0.1:" + http + "\r\n\r\n";
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.shutdownOutput();
+      String response =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertThat(response).startsWith("HTTP/1.1 200").endsWith("auth=Bearer " + API_KEY + "\n");
+    }
+  }
 }
