@@ -5,7 +5,7 @@
 # Locations: /            -> "auth=<Authorization received>"
 #            /args        -> "args=<query string received>"
 #            /echo-header -> the Authorization header repeated in the X-Echo-Auth response header
-#            /headers     -> Authorization, X-Api-Key, Proxy-Authorization, Host, as received
+#            /headers     -> Authorization, X-Api-Key, Proxy-Authorization, Host, X-Amz-*, as received
 #            /only-token-2 -> 200 for "Bearer token-2", else 401 (OAuth2 retry tests)
 #            /upload      -> reads the request body, answers its length
 packages=(nginx)
@@ -24,7 +24,7 @@ up() {
     location = /args { return 200 "args=$args\n"; }
     location = /echo-header { add_header X-Echo-Auth $http_authorization; return 200 "ok\n"; }
     location = /headers {
-      return 200 "auth=$http_authorization\napikey=$http_x_api_key\nproxyauth=$http_proxy_authorization\nhost=$host\n";
+      return 200 "auth=$http_authorization\napikey=$http_x_api_key\nproxyauth=$http_proxy_authorization\nhost=$host\nhosthdr=$http_host\namzdate=$http_x_amz_date\namztoken=$http_x_amz_security_token\namzsha=$http_x_amz_content_sha256\nctype=$content_type\n";
     }
     location = /only-token-2 {
       if ($http_authorization != "Bearer token-2") { return 401 "unauthorized\n"; }

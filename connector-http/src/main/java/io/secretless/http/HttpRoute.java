@@ -28,7 +28,14 @@ record HttpRoute(
     Optional<URI> upstream,
     Optional<String> caBundle,
     boolean forwardUnmatched,
-    boolean usesAccessToken) {
+    boolean usesAccessToken,
+    Optional<AwsSigning> aws) {
+
+  /**
+   * The {@code aws} connector re-signs each request with SigV4; region and service come from {@code
+   * config.region}/{@code config.service} or from the client's dummy signature.
+   */
+  record AwsSigning(Optional<String> region, Optional<String> service) {}
 
   /** The name under which header templates see the OAuth2 access token. */
   static final String ACCESS_TOKEN = "access_token";
@@ -48,7 +55,9 @@ record HttpRoute(
           "upstream",
           "caBundle",
           "credentialValidations",
-          "forwardUnmatchedRequests");
+          "forwardUnmatchedRequests",
+          "region",
+          "service");
 
   String name() {
     return service.name();
@@ -76,10 +85,9 @@ record HttpRoute(
    * empty when there was any.
    */
   static Optional<HttpRoute> compile(
-      ServiceConfig service,
-      Map<String, String> defaultHeaders,
-      Set<String> requiredCredentials,
-      List<ConfigError> errors) {
+      ServiceConfig service, HttpConnector connector, List<ConfigError> errors) {
+    Map<String, String> defaultHeaders = connector.defaultHeaders();
+    Set<String> requiredCredentials = connector.requiredCredentials();
     int before = errors.size();
     ConfigTree config = service.config();
     for (String key : config.keys()) {
@@ -113,7 +121,12 @@ record HttpRoute(
       templates(service, "queryParams", hasToken, query, errors);
       List<Pattern> patterns = patterns(service, errors);
       Optional<URI> upstream = upstream(service, errors);
-      boolean forceSsl = config.bool("forceSSL", false);
+      Optional<AwsSigning> aws =
+          connector.signsAws()
+              ? Optional.of(new AwsSigning(config.string("region"), config.string("service")))
+              : Optional.empty();
+      // AWS APIs are https only: the aws connector always sends requests upstream over TLS.
+      boolean forceSsl = config.bool("forceSSL", aws.isPresent());
       boolean forwardUnmatched = config.bool("forwardUnmatchedRequests", false);
       Optional<String> ca = config.string("caBundle");
       boolean usesToken =
@@ -132,7 +145,8 @@ record HttpRoute(
               upstream,
               ca,
               forwardUnmatched,
-              usesToken));
+              usesToken,
+              aws));
     } catch (ConfigException e) {
       e.errors()
           .forEach(

@@ -37,6 +37,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private enum State {
     IDLE,
     PREPARING,
+    /** An AWS request whose body must be hashed before signing: reading it whole. */
+    BUFFERING,
     SENDING,
     WAITING,
     DISCARDING,
@@ -45,6 +47,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   /** Client messages queued while a request is served before the client is paused. */
   private static final int MAX_QUEUED = 64;
+
+  /** The largest body buffered to compute an AWS payload hash. */
+  private static final long MAX_SIGNED_BODY = 16L << 20;
 
   private final HttpBoundConnector listener;
   private final ConnectorSession session;
@@ -75,6 +80,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     boolean informational;
     boolean swallowing;
     boolean retried;
+    String payloadHash;
 
     Exchange(HttpRequest request, RequestTarget target) {
       this.request = request;
@@ -163,6 +169,25 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
           if (inbound.size() > MAX_QUEUED) {
             input(false); // a client pipelining faster than we serve waits
           }
+          return;
+        }
+        case BUFFERING -> {
+          if (lastQueued()) {
+            state = State.PREPARING;
+            ready(ex.creds, ex.token);
+            continue;
+          }
+          if (queuedBytes() > MAX_SIGNED_BODY) {
+            respondError(
+                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "service "
+                    + ex.service()
+                    + ": a body over 16 MiB without X-Amz-Content-Sha256 cannot be signed",
+                false,
+                false);
+            return;
+          }
+          input(true);
           return;
         }
         case IDLE -> {
@@ -310,8 +335,66 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private void ready(RouteCredentials creds, OAuth2Token token) {
     ex.creds = creds;
     ex.token = token;
-    RequestHeaders.rewrite(ex.request, ex.target, creds, token);
+    BoundRoute route = ex.target.route();
+    if (route != null && route.route().aws().isPresent() && ex.payloadHash == null) {
+      ex.payloadHash = ex.request.headers().get("X-Amz-Content-Sha256");
+      if (ex.payloadHash == null) {
+        if (ex.replayable) {
+          ex.payloadHash = AwsSigV4.EMPTY_SHA256;
+        } else if (!lastQueued()) {
+          state = State.BUFFERING;
+          drain();
+          return;
+        } else {
+          ex.payloadHash = queuedBodySha256();
+        }
+      }
+    }
+    try {
+      RequestHeaders.rewrite(ex.request, ex.target, creds, token, ex.payloadHash);
+    } catch (RequestTarget.Rejected e) {
+      respondError(e.status, e.getMessage(), ex.clientKeepAlive && ex.replayable, false);
+      return;
+    }
     connectUpstream(false);
+  }
+
+  private boolean lastQueued() {
+    for (HttpObject o : inbound) {
+      if (o instanceof LastHttpContent) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private long queuedBytes() {
+    long n = 0;
+    for (HttpObject o : inbound) {
+      if (o instanceof HttpContent c) {
+        n += c.content().readableBytes();
+      }
+    }
+    return n;
+  }
+
+  private String queuedBodySha256() {
+    try {
+      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+      for (HttpObject o : inbound) {
+        if (o instanceof HttpContent c) {
+          for (java.nio.ByteBuffer b : c.content().nioBuffers()) {
+            d.update(b);
+          }
+        }
+        if (o instanceof LastHttpContent) {
+          break;
+        }
+      }
+      return java.util.HexFormat.of().formatHex(d.digest());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   // ---- upstream side -----------------------------------------------------------------------

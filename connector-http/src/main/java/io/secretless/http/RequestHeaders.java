@@ -17,9 +17,18 @@ import java.util.Map;
 final class RequestHeaders {
   private RequestHeaders() {}
 
+  /**
+   * @param payloadHash for AWS-signing routes, the body's hex SHA-256 (else ignored)
+   * @throws RequestTarget.Rejected when an AWS request cannot be signed
+   */
   static void rewrite(
-      HttpRequest r, RequestTarget target, RouteCredentials creds, OAuth2Token token) {
+      HttpRequest r,
+      RequestTarget target,
+      RouteCredentials creds,
+      OAuth2Token token,
+      String payloadHash) {
     HttpHeaders h = r.headers();
+    String clientAuthorization = h.get(HttpHeaderNames.AUTHORIZATION);
     String connection = h.get(HttpHeaderNames.CONNECTION);
     if (connection != null) {
       for (String token2 : connection.split(",")) {
@@ -60,6 +69,9 @@ final class RequestHeaders {
     }
     for (Map.Entry<String, String> e : creds.headers()) {
       h.set(e.getKey(), e.getValue());
+    }
+    if (route.route().aws().isPresent()) {
+      AwsRequestSigner.sign(r, route.route(), creds, payloadHash, clientAuthorization);
     }
   }
 }

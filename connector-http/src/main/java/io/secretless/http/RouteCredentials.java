@@ -63,6 +63,11 @@ final class RouteCredentials implements AutoCloseable {
     return List.copyOf(out);
   }
 
+  /** A credential's value, or null. */
+  String value(String name) {
+    return values.get(name);
+  }
+
   List<Map.Entry<String, String>> headers() {
     return headers;
   }
