@@ -29,7 +29,17 @@ record HttpRoute(
     Optional<String> caBundle,
     boolean forwardUnmatched,
     boolean usesAccessToken,
-    Optional<AwsSigning> aws) {
+    Optional<AwsSigning> aws,
+    Optional<OAuth1> oauth1) {
+
+  /**
+   * {@code config.oauth1}: templates for consumer_key, consumer_secret, token, token_secret, and
+   * the signature method (HMAC-SHA1 default, or HMAC-SHA256); each request is signed (RFC 5849).
+   */
+  record OAuth1(Map<String, HeaderTemplate> templates, String signatureMethod) {
+    static final Set<String> KEYS =
+        Set.of("consumer_key", "consumer_secret", "token", "token_secret", "signature_method");
+  }
 
   /**
    * The {@code aws} connector re-signs each request with SigV4; region and service come from {@code
@@ -56,6 +66,7 @@ record HttpRoute(
           "caBundle",
           "credentialValidations",
           "forwardUnmatchedRequests",
+          "oauth1",
           "region",
           "service");
 
@@ -132,6 +143,7 @@ record HttpRoute(
       boolean usesToken =
           headers.values().stream().anyMatch(t -> t.references().contains(ACCESS_TOKEN))
               || query.values().stream().anyMatch(t -> t.references().contains(ACCESS_TOKEN));
+      Optional<OAuth1> oauth1 = oauth1(service, hasToken, errors);
       if (errors.size() > before) {
         return Optional.empty();
       }
@@ -146,7 +158,8 @@ record HttpRoute(
               ca,
               forwardUnmatched,
               usesToken,
-              aws));
+              aws,
+              oauth1));
     } catch (ConfigException e) {
       e.errors()
           .forEach(
@@ -156,6 +169,49 @@ record HttpRoute(
                           err.position(), "service " + service.name() + ": " + err.message())));
       return Optional.empty();
     }
+  }
+
+  private static Optional<OAuth1> oauth1(
+      ServiceConfig service, boolean hasToken, List<ConfigError> errors) {
+    Optional<ConfigTree> tree = service.config().tree("oauth1");
+    if (tree.isEmpty()) {
+      return Optional.empty();
+    }
+    ConfigTree t = tree.get();
+    for (String key : t.keys()) {
+      if (!OAuth1.KEYS.contains(key)) {
+        errors.add(
+            new ConfigError(
+                t.position(key),
+                "service "
+                    + service.name()
+                    + ": unknown oauth1 key '"
+                    + key
+                    + "' (known: consumer_key, consumer_secret, token, token_secret,"
+                    + " signature_method)"));
+      }
+    }
+    for (String required : List.of("consumer_key", "consumer_secret")) {
+      if (!t.has(required)) {
+        errors.add(
+            new ConfigError(
+                t.position(), "service " + service.name() + ": oauth1 needs " + required));
+      }
+    }
+    String method = t.string("signature_method").orElse("HMAC-SHA1");
+    if (!method.equals("HMAC-SHA1") && !method.equals("HMAC-SHA256")) {
+      errors.add(
+          new ConfigError(
+              t.position("signature_method"),
+              "service "
+                  + service.name()
+                  + ": oauth1 signature_method must be HMAC-SHA1 or HMAC-SHA256, got "
+                  + method));
+    }
+    Map<String, HeaderTemplate> out = new LinkedHashMap<>();
+    templates(service, "oauth1", hasToken, out, errors);
+    out.remove("signature_method");
+    return Optional.of(new OAuth1(Map.copyOf(out), method));
   }
 
   private static String known() {

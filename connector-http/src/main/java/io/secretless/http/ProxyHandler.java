@@ -81,6 +81,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     boolean swallowing;
     boolean retried;
     String payloadHash;
+    byte[] body;
 
     Exchange(HttpRequest request, RequestTarget target) {
       this.request = request;
@@ -180,9 +181,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
           if (queuedBytes() > MAX_SIGNED_BODY) {
             respondError(
                 HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
-                "service "
-                    + ex.service()
-                    + ": a body over 16 MiB without X-Amz-Content-Sha256 cannot be signed",
+                "service " + ex.service() + ": a body over 16 MiB cannot be buffered for signing",
                 false,
                 false);
             return;
@@ -336,22 +335,28 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     ex.creds = creds;
     ex.token = token;
     BoundRoute route = ex.target.route();
-    if (route != null && route.route().aws().isPresent() && ex.payloadHash == null) {
-      ex.payloadHash = ex.request.headers().get("X-Amz-Content-Sha256");
-      if (ex.payloadHash == null) {
-        if (ex.replayable) {
-          ex.payloadHash = AwsSigV4.EMPTY_SHA256;
-        } else if (!lastQueued()) {
-          state = State.BUFFERING;
-          drain();
-          return;
-        } else {
-          ex.payloadHash = queuedBodySha256();
-        }
+    if (route != null && needsWholeBody(route.route()) && ex.body == null) {
+      if (!lastQueued()) {
+        state = State.BUFFERING;
+        drain();
+        return;
       }
+      ex.body = queuedBody();
+    }
+    String formBody = null;
+    if (route != null && route.route().aws().isPresent() && ex.payloadHash == null) {
+      String sent = ex.request.headers().get("X-Amz-Content-Sha256");
+      ex.payloadHash =
+          sent != null
+              ? sent
+              : ex.body == null ? AwsSigV4.EMPTY_SHA256 : AwsSigV4.sha256Hex(ex.body);
+    }
+    if (route != null && route.route().oauth1().isPresent() && isForm(ex.request)) {
+      formBody =
+          ex.body == null ? "" : new String(ex.body, java.nio.charset.StandardCharsets.UTF_8);
     }
     try {
-      RequestHeaders.rewrite(ex.request, ex.target, creds, token, ex.payloadHash);
+      RequestHeaders.rewrite(ex.request, ex.target, creds, token, ex.payloadHash, formBody);
     } catch (RequestTarget.Rejected e) {
       respondError(e.status, e.getMessage(), ex.clientKeepAlive && ex.replayable, false);
       return;
@@ -378,23 +383,35 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     return n;
   }
 
-  private String queuedBodySha256() {
-    try {
-      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-      for (HttpObject o : inbound) {
-        if (o instanceof HttpContent c) {
-          for (java.nio.ByteBuffer b : c.content().nioBuffers()) {
-            d.update(b);
-          }
-        }
-        if (o instanceof LastHttpContent) {
-          break;
-        }
-      }
-      return java.util.HexFormat.of().formatHex(d.digest());
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IllegalStateException(e);
+  /** Whether signing needs the body: AWS without X-Amz-Content-Sha256, OAuth1 with a form. */
+  private boolean needsWholeBody(HttpRoute route) {
+    if (ex.replayable) {
+      return false;
     }
+    return (route.aws().isPresent() && !ex.request.headers().contains("X-Amz-Content-Sha256"))
+        || (route.oauth1().isPresent() && isForm(ex.request));
+  }
+
+  private static boolean isForm(HttpRequest r) {
+    String type = r.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE);
+    return type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33);
+  }
+
+  /** A copy of the queued body (its messages stay queued to be forwarded). */
+  private byte[] queuedBody() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (HttpObject o : inbound) {
+      if (o instanceof HttpContent c) {
+        var buf = c.content();
+        byte[] bytes = new byte[buf.readableBytes()];
+        buf.getBytes(buf.readerIndex(), bytes);
+        out.writeBytes(bytes);
+      }
+      if (o instanceof LastHttpContent) {
+        break;
+      }
+    }
+    return out.toByteArray();
   }
 
   // ---- upstream side -----------------------------------------------------------------------

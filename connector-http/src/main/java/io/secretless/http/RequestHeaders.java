@@ -15,10 +15,36 @@ import java.util.Map;
  * travel on), the service's headers set.
  */
 final class RequestHeaders {
+  private static final java.security.SecureRandom NONCES = new java.security.SecureRandom();
+
   private RequestHeaders() {}
+
+  private static String oauth1(
+      HttpRequest r, RequestTarget target, OAuth1Signer.Keys keys, String formBody) {
+    String uri = r.uri();
+    int q = uri.indexOf('?');
+    boolean defaultPort = target.port() == (target.tls() ? 443 : 80);
+    String host = target.host().contains(":") ? "[" + target.host() + "]" : target.host();
+    String base =
+        (target.tls() ? "https://" : "http://")
+            + host.toLowerCase(java.util.Locale.ROOT)
+            + (defaultPort ? "" : ":" + target.port())
+            + (q < 0 ? uri : uri.substring(0, q));
+    byte[] nonce = new byte[16];
+    NONCES.nextBytes(nonce);
+    return OAuth1Signer.authorization(
+        r.method().name(),
+        base,
+        q < 0 ? null : uri.substring(q + 1),
+        formBody,
+        keys,
+        java.util.HexFormat.of().formatHex(nonce),
+        System.currentTimeMillis() / 1000);
+  }
 
   /**
    * @param payloadHash for AWS-signing routes, the body's hex SHA-256 (else ignored)
+   * @param formBody for OAuth1 routes, a form body whose parameters are signed, or null
    * @throws RequestTarget.Rejected when an AWS request cannot be signed
    */
   static void rewrite(
@@ -26,7 +52,8 @@ final class RequestHeaders {
       RequestTarget target,
       RouteCredentials creds,
       OAuth2Token token,
-      String payloadHash) {
+      String payloadHash,
+      String formBody) {
     HttpHeaders h = r.headers();
     String clientAuthorization = h.get(HttpHeaderNames.AUTHORIZATION);
     String connection = h.get(HttpHeaderNames.CONNECTION);
@@ -70,6 +97,14 @@ final class RequestHeaders {
     for (Map.Entry<String, String> e : creds.headers()) {
       h.set(e.getKey(), e.getValue());
     }
+    route
+        .route()
+        .oauth1()
+        .ifPresent(
+            o ->
+                h.set(
+                    HttpHeaderNames.AUTHORIZATION,
+                    oauth1(r, target, creds.oauth1Keys(o.signatureMethod()), formBody)));
     if (route.route().aws().isPresent()) {
       AwsRequestSigner.sign(r, route.route(), creds, payloadHash, clientAuthorization);
     }
