@@ -24,14 +24,14 @@ import picocli.CommandLine.ScopeType;
 public final class Main {
   @Option(
       names = "--log-format",
-      scope = ScopeType.INHERITED,
+      scope = ScopeType.INHERIT,
       defaultValue = "text",
       description = "text (default) or json (one JSON object per line)")
   String logFormat;
 
   @Option(
       names = "--log-level",
-      scope = ScopeType.INHERITED,
+      scope = ScopeType.INHERIT,
       defaultValue = "info",
       description = "error, warn, info (default), debug")
   String logLevel;
