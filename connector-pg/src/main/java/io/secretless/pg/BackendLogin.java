@@ -63,6 +63,7 @@ final class BackendLogin extends ChannelInboundHandlerAdapter {
     parameters.putAll(settings.startupParameters()); // the credentials decide
     parameters.put("user", settings.username());
     send(new StartupMessage(StartupMessage.PROTOCOL_3_0, parameters));
+    ctx.read();
   }
 
   @Override
