@@ -24,7 +24,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final PgHandshake handshake;
   private final Optional<SslContext> tls;
   private boolean encrypted;
-  private boolean encryptionAsked;
+  private final java.util.Set<String> asked = new java.util.HashSet<>();
 
   FrontendHandler(PgHandshake handshake, Optional<SslContext> tls) {
     this.handshake = handshake;
@@ -41,7 +41,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.writeAndFlush(encode(ctx, SslResponse.NO));
         ctx.read();
       }
-      case CancelRequest r -> handshake.connector().forwardCancel(handshake.session(), r);
+      case CancelRequest r -> handshake.cancel(r);
       case StartupMessage m -> handshake.startup(m);
       default -> handshake.fail(PgException.clientProtocol("unexpected message " + msg));
     }
@@ -74,10 +74,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (encrypted) {
       throw PgException.clientProtocol(what + " on an encrypted connection");
     }
-    if (encryptionAsked && what.equals("GSSENCRequest")) {
-      throw PgException.clientProtocol("GSSENCRequest after an encryption request");
+    if (!asked.add(what)) {
+      throw PgException.clientProtocol("duplicate " + what);
     }
-    encryptionAsked = true;
   }
 
   private static ByteBuf encode(ChannelHandlerContext ctx, SslResponse response) {

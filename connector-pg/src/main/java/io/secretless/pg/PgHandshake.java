@@ -9,6 +9,7 @@ import io.secretless.connector.FailureReason;
 import io.secretless.credentials.Credentials;
 import io.secretless.pg.message.BackendDecoder;
 import io.secretless.pg.message.BackendMessage;
+import io.secretless.pg.message.CancelRequest;
 import io.secretless.pg.message.ErrorResponse;
 import io.secretless.pg.message.FrontendDecoder;
 import io.secretless.pg.message.FrontendMessage;
@@ -72,6 +73,12 @@ final class PgHandshake {
 
   boolean over() {
     return over;
+  }
+
+  /** The connection carries a CancelRequest: no login, no relay. */
+  void cancel(CancelRequest request) {
+    over = true; // the decoder decodes nothing after a CancelRequest; the broker closes us
+    connector.forwardCancel(session, request);
   }
 
   /** The client is logged in as far as it knows: find credentials, then log in to the backend. */
