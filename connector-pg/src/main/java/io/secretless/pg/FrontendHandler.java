@@ -33,6 +33,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (handshake.over() && !(msg instanceof ByteBuf)) {
+      return; // failed already; the decoder may still hand us what followed in the same read
+    }
     switch (msg) {
       case ByteBuf bytes -> handshake.heldFromClient(bytes); // pipelined after StartupMessage
       case SSLRequest r -> sslRequest(ctx);

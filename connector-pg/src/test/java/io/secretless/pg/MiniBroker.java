@@ -37,6 +37,7 @@ import java.util.concurrent.Executors;
 final class MiniBroker implements AutoCloseable {
   final List<String> failures = new CopyOnWriteArrayList<>();
   final List<FailureReason> reasons = new CopyOnWriteArrayList<>();
+  final List<Credentials> handedOut = new CopyOnWriteArrayList<>();
   private final EventLoopGroup group =
       new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final ExecutorService blocking = Executors.newVirtualThreadPerTaskExecutor();
@@ -90,7 +91,13 @@ final class MiniBroker implements AutoCloseable {
 
     @Override
     public CompletableFuture<Credentials> credentials(ServiceConfig service) {
-      return CompletableFuture.supplyAsync(() -> resolver.resolve(service), blocking);
+      return CompletableFuture.supplyAsync(
+          () -> {
+            Credentials c = resolver.resolve(service);
+            handedOut.add(c);
+            return c;
+          },
+          blocking);
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -106,6 +107,30 @@ class PgConnectorIT {
           .hasMessageNotContaining("Wrong-Canary")
           .hasMessageNotContaining(PgServers.env("SECRETLESS_IT_PG_SCRAM_PASSWORD"))
           .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("28P01"));
+    }
+  }
+
+  @Test
+  void credentialsAreZeroedOnceTheBackendAcceptedThemOrFailed() throws Exception {
+    var good = PgServers.user("SCRAM", "require");
+    var bad = new java.util.LinkedHashMap<>(good);
+    bad.put("password", "Wrong-Canary-0001");
+    for (var creds : List.of(good, bad)) {
+      try (MiniBroker broker = new MiniBroker(PgServers.service("pg-zero", ANY_PORT, creds))) {
+        try (Connection c = connect(broker.port(), "?sslmode=disable")) {
+          assertThat(one(c, "select 1")).isEqualTo("1");
+        } catch (SQLException e) {
+          assertThat(e.getSQLState()).isEqualTo("28P01");
+        }
+        assertThat(broker.handedOut).hasSize(1);
+        var handed = broker.handedOut.get(0);
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(
+                () ->
+                    handed.names().stream()
+                        .allMatch(n -> handed.get(n).orElseThrow().isDestroyed()));
+      }
     }
   }
 

@@ -12,19 +12,15 @@ import java.util.Optional;
 /**
  * Decodes what a client sends before it is logged in: the untagged startup-phase packets ({@link
  * StartupMessage}, {@link SSLRequest}, {@link GSSENCRequest}, {@link CancelRequest}), switching on
- * the request code. One packet per read; after a StartupMessage or CancelRequest it decodes nothing
- * more, so bytes a client pipelines behind its StartupMessage stay buffered and are forwarded
- * untouched when the decoder is removed. A malformed packet is a {@link PgException} (08P01).
+ * the request code. After a StartupMessage or CancelRequest it decodes nothing more, so bytes a
+ * client pipelines behind its StartupMessage stay buffered and are forwarded untouched when the
+ * decoder is removed. A malformed packet is a {@link PgException} (08P01).
  */
 public final class FrontendDecoder extends ByteToMessageDecoder {
   /** The limit PostgreSQL itself applies (MAX_STARTUP_PACKET_LENGTH). */
   public static final int MAX_STARTUP_PACKET = 10_000;
 
   private boolean done;
-
-  public FrontendDecoder() {
-    setSingleDecode(true);
-  }
 
   /** Bytes received but not decoded (they must be none when switching to TLS). */
   public int buffered() {
