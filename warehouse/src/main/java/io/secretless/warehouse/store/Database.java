@@ -188,26 +188,56 @@ public final class Database implements AutoCloseable {
   }
 
   private <T> T transaction(Work<T> work) {
-    try (Connection c = dataSource.getConnection()) {
-      c.setAutoCommit(false);
-      try {
-        if (dialect == Dialect.POSTGRESQL) {
-          try (Statement s = c.createStatement()) {
-            long ms = writeTimeout.toMillis();
-            s.execute("SET LOCAL lock_timeout = " + ms + "; SET LOCAL statement_timeout = " + ms);
-          }
-        }
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+    Connection c;
+    try {
+      c = dataSource.getConnection();
     } catch (SQLException e) {
       throw unavailable("write", e);
+    }
+    boolean broken = false;
+    try {
+      c.setAutoCommit(false);
+      if (dialect == Dialect.POSTGRESQL) {
+        try (Statement s = c.createStatement()) {
+          long ms = writeTimeout.toMillis();
+          s.execute("SET LOCAL lock_timeout = " + ms + "; SET LOCAL statement_timeout = " + ms);
+        }
+      }
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException e) {
+      broken = true;
+      rollbackQuietly(c);
+      throw unavailable("write", e);
+    } catch (RuntimeException e) {
+      rollbackQuietly(c);
+      throw e;
+    } finally {
+      release(c, broken);
+    }
+  }
+
+  /**
+   * Returns the connection to the pool, or evicts it after a driver error: a connection whose
+   * transaction failed half-way (e.g. SQLite BUSY during BEGIN) must not be reused.
+   */
+  private void release(Connection c, boolean broken) {
+    if (!broken) {
+      try {
+        c.setAutoCommit(true);
+      } catch (SQLException e) {
+        broken = true;
+      }
+    }
+    if (broken) {
+      dataSource.evictConnection(c);
+    } else {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing a pooled connection only hands it back
+      }
     }
   }
 

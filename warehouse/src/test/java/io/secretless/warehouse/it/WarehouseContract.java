@@ -367,4 +367,24 @@ abstract class WarehouseContract {
                     .path("credentials")))
         .containsExactly("a");
   }
+
+  @Test
+  void auditThatCannotBeWrittenFailsClosedWith503AndReturnsNothing() throws Exception {
+    put("devops", Map.of("name", "locked", "data", Map.of("k", CANARY)));
+    try (Connection blocker = StoreFixture.connect(store, dataDir)) {
+      blocker.setAutoCommit(false);
+      try (var s = blocker.createStatement()) {
+        // Holds the audit chain head (PostgreSQL row lock; SQLite write lock) like a hung writer.
+        s.executeUpdate("UPDATE audit_head SET seq = seq WHERE id = 1");
+      }
+      Reply r = api.get(as("devops"), "/v1/credentials/locked");
+      assertThat(r.status()).isEqualTo(503);
+      assertThat(r.errorCode()).isEqualTo("audit_unavailable");
+      assertThat(r.body().toString()).doesNotContain(CANARY);
+      blocker.rollback();
+    }
+    Reply after = api.get(as("devops"), "/v1/credentials/locked");
+    assertThat(after.status()).as(after.toString()).isEqualTo(200);
+    assertThat(api.get(as("root"), "/v1/audit/verify").body().path("valid").asBoolean()).isTrue();
+  }
 }
