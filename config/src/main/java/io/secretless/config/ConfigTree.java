@@ -1,5 +1,6 @@
 package io.secretless.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -123,6 +124,46 @@ public final class ConfigTree {
       out.put(k, tree.get().string(k).orElse(""));
     }
     return Collections.unmodifiableMap(out);
+  }
+
+  /**
+   * A duration such as {@code 500ms}, {@code 10s}, {@code 2m} or {@code 1h30m}.
+   *
+   * @throws ConfigException at the key's position when the value is not a duration
+   */
+  public Optional<Duration> duration(String key) {
+    Optional<String> text = string(key);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<Duration> d = Durations.parse(text.get());
+    if (d.isEmpty()) {
+      throw new ConfigException(
+          position(key),
+          "'" + key + "' must be " + Durations.EXPECTED + ", got '" + text.get() + "'");
+    }
+    return d;
+  }
+
+  /**
+   * A whole number.
+   *
+   * @throws ConfigException at the key's position when the value is not one
+   */
+  public Optional<Long> number(String key) {
+    Optional<String> text = string(key);
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    if (values.get(key) instanceof Long n) {
+      return Optional.of(n);
+    }
+    try {
+      return Optional.of(Long.parseLong(text.get()));
+    } catch (NumberFormatException e) {
+      throw new ConfigException(
+          position(key), "'" + key + "' must be a whole number, got '" + text.get() + "'");
+    }
   }
 
   @Override

@@ -26,7 +26,9 @@ public interface Connector {
 
   /**
    * Whether several services may share one listener address (HTTP forward proxy: the first service
-   * whose URL rule matches wins). Stream protocols return false.
+   * whose URL rule matches wins). Stream protocols return false. When services of several such
+   * connectors share an address, the first service's connector receives all of them in {@link
+   * #open} and must serve each by its own {@code connector} name.
    */
   default boolean sharesListener() {
     return false;

@@ -14,6 +14,8 @@ public enum FailureReason {
   CLIENT_PROTOCOL,
   /** The client is not allowed to use this service. */
   CLIENT_REFUSED,
+  /** The service's {@code maxConnections} was reached. */
+  LIMIT,
   /** The handshake did not finish in time. */
   TIMEOUT,
   /** A bug in the broker. */

@@ -1,0 +1,95 @@
+package io.secretless.broker;
+
+import io.micrometer.core.instrument.Counter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+
+/**
+ * Copies bytes from its channel to the peer, untouched. Backpressure: the next read is asked for
+ * only while the peer is writable, and resumes when the peer drains. Writes of one read batch are
+ * flushed once, at read-complete. Half-close is propagated: end of input on one side shuts the
+ * output of the other; the connection closes when both directions are done or either side closes.
+ */
+final class Relay extends ChannelInboundHandlerAdapter {
+  private final Channel peer;
+  private final Counter bytes;
+
+  Relay(Channel peer, Counter bytes) {
+    this.peer = peer;
+    this.bytes = bytes;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ByteBuf buf) {
+      bytes.increment(buf.readableBytes());
+    }
+    peer.write(msg, peer.voidPromise());
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    peer.flush();
+    if (peer.isWritable()) {
+      ctx.read();
+    }
+  }
+
+  /** This channel drained below the low water mark: the peer may read again. */
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      peer.read();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof ChannelInputShutdownEvent) {
+      Channel self = ctx.channel();
+      peer.writeAndFlush(Unpooled.EMPTY_BUFFER)
+          .addListener(
+              (ChannelFutureListener)
+                  f -> {
+                    if (peer instanceof DuplexChannel duplex && f.isSuccess()) {
+                      duplex.shutdownOutput();
+                      if (self instanceof DuplexChannel me && me.isOutputShutdown()) {
+                        closeBoth(self);
+                      }
+                    } else {
+                      closeBoth(self);
+                    }
+                  });
+    } else if (event instanceof IdleStateEvent) {
+      closeBoth(ctx.channel());
+    } else {
+      ctx.fireUserEventTriggered(event);
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (peer.isActive()) {
+      peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    // Connection resets and the like end the connection; they are not broker errors.
+    closeBoth(ctx.channel());
+  }
+
+  private void closeBoth(Channel self) {
+    self.close();
+    peer.close();
+  }
+}

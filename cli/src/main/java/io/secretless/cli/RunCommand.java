@@ -1,0 +1,77 @@
+package io.secretless.cli;
+
+import io.secretless.config.ListenAddress;
+import io.secretless.core.SecretlessException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code secretless run -f FILE -- CMD ARGS}: starts the broker, waits until it is ready, runs the
+ * command, and stops the broker when the command exits, exiting with the command's code.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Start the broker, wait until ready, run a command, stop the broker when it exits.",
+      "Exits with the command's exit code. SIGTERM/SIGINT go to the command first."
+    })
+final class RunCommand implements Callable<Integer> {
+  @Option(
+      names = {"-f", "--file"},
+      defaultValue = "secretless.yml",
+      description = "config file (default: ${DEFAULT-VALUE})")
+  Path file;
+
+  @Option(
+      names = "--admin-address",
+      defaultValue = AdminAddress.DEFAULT,
+      converter = AdminAddress.class,
+      description = "where /live, /ready, /metrics listen (default: ${DEFAULT-VALUE})")
+  ListenAddress.Tcp admin;
+
+  @Option(
+      names = "--ready-timeout",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "how long to wait for readiness (default: ${DEFAULT-VALUE})")
+  Duration readyTimeout;
+
+  @Option(
+      names = "--shutdown-grace",
+      defaultValue = "10s",
+      converter = DurationConverter.class,
+      description = "how long open connections may finish (default: ${DEFAULT-VALUE})")
+  Duration grace;
+
+  @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "the command to run, after --")
+  List<String> command;
+
+  @Override
+  public Integer call() throws Exception {
+    BrokerRun run = BrokerRun.start(file, Optional.of(admin), grace);
+    try {
+      String notReady = WaitReadyCommand.waitReady(run.broker().adminAddress().orElseThrow(), readyTimeout);
+      if (notReady != null) {
+        throw new SecretlessException("broker not ready after " + readyTimeout.toSeconds() + " s: " + notReady);
+      }
+      Process child;
+      try {
+        child = new ProcessBuilder(command).inheritIO().start();
+      } catch (IOException e) {
+        throw new SecretlessException("cannot start " + command.getFirst() + ": " + e.getMessage());
+      }
+      run.stopOnSignals(child::destroy);
+      return child.waitFor();
+    } finally {
+      run.stop();
+    }
+  }
+}
