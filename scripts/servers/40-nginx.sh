@@ -9,9 +9,9 @@
 #            /only-token-2 -> 200 for "Bearer token-2", else 401 (OAuth2 retry tests)
 #            /upload      -> reads the request body, answers its length
 packages=(nginx)
-NGINX_HTTP_PORT=58080
-NGINX_HTTPS_PORT=58443
-NGINX_PEER_PORT=58081
+NGINX_HTTP_PORT=$((58080 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
+NGINX_HTTPS_PORT=$((58443 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
+NGINX_PEER_PORT=$((58081 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
 
 up() {
   local d=$STATE/nginx
