@@ -2,7 +2,8 @@
 # HTTP benchmark, back to back in one run (timing belongs here, never in tests):
 #   1. wrk straight to nginx (the upstream, returns a small body)
 #   2. wrk to an nginx reverse proxy that injects an Authorization header (the peer)
-#   3. wrk to the broker as a reverse proxy (generic_http, config.upstream) injecting the same header
+#   3. wrk to the broker (./secretless broker) as a reverse proxy (generic_http, config.upstream)
+#      injecting the same header
 # Each: wrk -t2 -c32 -d10s --latency (override with WRK_ARGS). Prints req/s, p50, p99 and ratios.
 #
 #   bench/http.sh                 # uses the test nginx from /tmp/secretless-test/env.sh, else starts one
@@ -34,16 +35,24 @@ fi
 direct=$SECRETLESS_IT_NGINX_HTTP_PORT
 peer=$SECRETLESS_IT_NGINX_PEER_PORT
 
-# The broker core (Broker.start, epoll) serving one generic_http reverse-proxy service, started
-# from the test classpath by io.secretless.http.BenchBroker.
-export JAVA_HOME=${JAVA_HOME:-$(scripts/java-home.sh)}
-echo "bench: building" >&2
+# The broker as users run it: ./secretless broker -f FILE (builds the project on first use).
+BROKER_PORT=${BROKER_PORT:-$((58090 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))}
 work=$(mktemp -d)
-mvn -B -q -pl connector-http -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$work/cp" > "$work/build.log" 2>&1 || { cat "$work/build.log" >&2; exit 1; }
-cp="connector-http/target/test-classes:connector-http/target/classes:$(cat "$work/cp")"
-"$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xms256m -cp "$cp" \
-  io.secretless.http.BenchBroker "http://127.0.0.1:$direct" "$TOKEN" > "$work/broker.log" 2>&1 &
+cat > "$work/secretless.yml" <<YML
+version: "2"
+services:
+  bench-api:
+    connector: generic_http
+    listenOn: tcp://127.0.0.1:$BROKER_PORT
+    credentials:
+      token: $TOKEN
+    config:
+      upstream: http://127.0.0.1:$direct
+      headers:
+        Authorization: "Bearer {{ .token }}"
+YML
+echo "bench: ./secretless broker -f $work/secretless.yml --no-admin" >&2
+./secretless broker -f "$work/secretless.yml" --no-admin > "$work/broker.log" 2>&1 &
 broker_pid=$!
 cleanup() {
   kill "$broker_pid" 2>/dev/null || true
@@ -51,13 +60,12 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-for _ in $(seq 1 300); do
-  grep -q '^PORT ' "$work/broker.log" && break
+for _ in $(seq 1 900); do
+  curl -fs "http://127.0.0.1:$BROKER_PORT/" >/dev/null 2>&1 && break
   kill -0 "$broker_pid" 2>/dev/null || { cat "$work/broker.log" >&2; exit 1; }
   sleep 0.2
 done
-broker=$(awk '/^PORT /{print $2}' "$work/broker.log")
-[ -n "$broker" ] || { echo "bench: broker did not start" >&2; cat "$work/broker.log" >&2; exit 1; }
+broker=$BROKER_PORT
 
 check=$(curl -sS "http://127.0.0.1:$broker/" || true)
 [ "$check" = "auth=Bearer $TOKEN" ] || { echo "bench: broker answered '$check'" >&2; exit 1; }
