@@ -248,10 +248,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private void start(HttpRequest r) {
     boolean keepAlive = HttpUtil.isKeepAlive(r);
     if (r.decoderResult().isFailure()) {
+      listener.metrics().count(null, HttpMetrics.Outcome.REFUSED);
       respondError(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", false, false);
       return;
     }
     if (r.method().equals(HttpMethod.CONNECT)) {
+      listener.metrics().count(null, HttpMetrics.Outcome.REFUSED);
       respondError(
           HttpResponseStatus.METHOD_NOT_ALLOWED,
           "CONNECT (HTTPS tunnelling) is not supported: the broker must see each request to add"
@@ -265,6 +267,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     try {
       target = RequestTarget.resolve(r.uri(), listener);
     } catch (RequestTarget.Rejected e) {
+      listener.metrics().count(null, HttpMetrics.Outcome.REFUSED);
       respondError(e.status, e.getMessage(), keepAlive && bodyless(r), false);
       return;
     }
@@ -304,6 +307,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
               }
               if (err != null) {
                 credentials.remove(route); // try again on the next request
+                listener.metrics().count(route, HttpMetrics.Outcome.CREDENTIALS_ERROR);
                 Throwable cause = err instanceof CompletionException ? err.getCause() : err;
                 respondError(
                     HttpResponseStatus.BAD_GATEWAY,
@@ -469,6 +473,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   private void upstreamFailed(String what) {
     RequestTarget t = ex.target;
+    listener.metrics().count(t.route(), HttpMetrics.Outcome.UPSTREAM_ERROR);
     respondError(
         HttpResponseStatus.BAD_GATEWAY,
         "service " + ex.service() + ": upstream " + t.host() + ":" + t.port() + " " + what,
@@ -565,6 +570,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void responseDone() {
+    listener.metrics().count(ex.target.route(), HttpMetrics.Outcome.FORWARDED);
     releaseUpstream(ex.requestDone && ex.upstreamKeepAlive);
     client.flush();
     if (!ex.clientKeepAlive) {
@@ -595,6 +601,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private void retryWithNewToken() {
     ex.swallowing = false;
     ex.retried = true;
+    listener.metrics().count(ex.target.route(), HttpMetrics.Outcome.TOKEN_RETRY);
     releaseUpstream(ex.upstreamKeepAlive);
     BoundRoute route = ex.target.route();
     route.tokens().get().invalidate(ex.token);

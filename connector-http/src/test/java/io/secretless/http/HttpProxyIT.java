@@ -149,6 +149,9 @@ class HttpProxyIT {
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("auth=Bearer " + API_KEY).contains("apikey=" + API_KEY);
     assertThat(r.out()).contains("host=127.0.0.1");
+    assertThat(forward.metrics())
+        .containsPattern(
+            "secretless_http_requests_total\\{outcome=\"forwarded\",service=\"api\"\\} [1-9]");
   }
 
   @Test
@@ -172,6 +175,9 @@ class HttpProxyIT {
     var r = noEcho(Curl.viaProxy(forward.port(), "-i", "http://127.0.0.2:" + http + "/headers"));
     assertThat(r.out()).startsWith("HTTP/1.1 403");
     assertThat(r.out()).contains("not an open relay");
+    assertThat(forward.metrics())
+        .containsPattern(
+            "secretless_http_requests_total\\{outcome=\"refused\",service=\"unmatched\"\\} [1-9]");
   }
 
   @Test
