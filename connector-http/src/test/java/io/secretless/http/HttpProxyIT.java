@@ -284,4 +284,26 @@ class HttpProxyIT {
       assertThat(response).startsWith("HTTP/1.1 200").endsWith("auth=Bearer " + API_KEY + "\n");
     }
   }
+
+  @Test
+  void unmatchedRequestIsForwardedWithoutCredentialsOnlyWithExplicitOptIn() {
+    var svc =
+        service(
+            "opt-in",
+            "generic_http",
+            Map.of("apikey", API_KEY),
+            Map.of(
+                "headers",
+                Map.of("Authorization", "Bearer {{ .apikey }}"),
+                "forwardUnmatchedRequests",
+                true,
+                "authenticateURLsMatching",
+                "^http://127\\.0\\.0\\.1:" + http + "/args"));
+    try (var optIn = new TestListener(new GenericHttpConnector(), List.of(svc))) {
+      var unmatched = Curl.viaProxy(optIn.port(), "http://127.0.0.1:" + http + "/headers");
+      assertThat(unmatched.out()).startsWith("auth=\n").doesNotContain(API_KEY);
+      var matched = Curl.viaProxy(optIn.port(), "http://127.0.0.1:" + http + "/args");
+      assertThat(matched.out()).startsWith("args=");
+    }
+  }
 }
