@@ -2,6 +2,7 @@ package io.secretless.cli;
 
 import io.secretless.config.ListenAddress;
 import io.secretless.core.SecretlessException;
+import io.secretless.warehouse.cli.WarehouseCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -11,7 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.secretless.warehouse.cli.WarehouseCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,9 +45,7 @@ final class UpCommand implements Callable<Integer> {
       description = "where /live, /ready, /metrics listen (default: ${DEFAULT-VALUE})")
   ListenAddress.Tcp admin;
 
-  @Option(
-      names = "--no-warehouse",
-      description = "run the broker only")
+  @Option(names = "--no-warehouse", description = "run the broker only")
   boolean noWarehouse;
 
   @Override
