@@ -140,6 +140,42 @@ class BrokerProcessIT {
   }
 
   @Test
+  void runStartsTheCommandOnceReadyAndExitsWithItsCode(@TempDir Path dir) throws Exception {
+    int admin = freePort();
+    Path config = dir.resolve("secretless.yml");
+    Files.writeString(
+        config,
+        """
+        version: "2"
+        services:
+          db:
+            connector: pg
+            listenOn: tcp://127.0.0.1:%d
+            credentials: { host: 127.0.0.1, username: app, sslmode: disable }
+        """
+            .formatted(freePort()));
+    // exit 7 only if the broker answered ready before the command started
+    String probe = "curl -sf http://127.0.0.1:" + admin + "/ready >/dev/null && exit 7; exit 1";
+    Process run =
+        secretless(
+                dir,
+                "run",
+                "-f",
+                config.toString(),
+                "--admin-address",
+                "127.0.0.1:" + admin,
+                "--",
+                "sh",
+                "-c",
+                probe)
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(run.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    assertThat(run.exitValue()).as(out).isEqualTo(7);
+  }
+
+  @Test
   void waitReadyTimesOutWithExitOneWhenNoBrokerAnswers(@TempDir Path dir) throws Exception {
     Process wait =
         secretless(
