@@ -151,7 +151,9 @@ final class ClientSession implements ConnectorSession {
           }
           listener.meters().failed().get(reason).increment();
           String named =
-              message.startsWith("service ") ? message : "service " + listener.name() + ": " + message;
+              message.startsWith("service ")
+                  ? message
+                  : "service " + listener.name() + ": " + message;
           log.warn("{} (client {})", named, peer());
           client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         });

@@ -1,19 +1,18 @@
 package io.secretless.cli;
 
-import io.secretless.config.ListenAddress;
 import io.secretless.core.SecretlessException;
+import io.secretless.warehouse.cli.WarehouseCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import io.secretless.warehouse.cli.WarehouseCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,16 +37,9 @@ final class UpCommand implements Callable<Integer> {
       description = "where state lives (default: ${DEFAULT-VALUE})")
   Path dataDir;
 
-  @Option(
-      names = "--admin-address",
-      defaultValue = AdminAddress.DEFAULT,
-      converter = AdminAddress.class,
-      description = "where /live, /ready, /metrics listen (default: ${DEFAULT-VALUE})")
-  ListenAddress.Tcp admin;
+  @Mixin BrokerOptionsMixin broker;
 
-  @Option(
-      names = "--no-warehouse",
-      description = "run the broker only")
+  @Option(names = "--no-warehouse", description = "run the broker only")
   boolean noWarehouse;
 
   @Override
@@ -55,7 +47,7 @@ final class UpCommand implements Callable<Integer> {
     if (!noWarehouse) {
       startWarehouse();
     }
-    Path config = Path.of("secretless.yml");
+    Path config = broker.file;
     if (!Files.exists(config)) {
       config = dataDir.resolve("secretless.yml");
       if (!Files.exists(config)) {
@@ -65,7 +57,7 @@ final class UpCommand implements Callable<Integer> {
             config);
       }
     }
-    BrokerRun run = BrokerRun.start(config, Optional.of(admin), Duration.ofSeconds(30));
+    BrokerRun run = BrokerRun.start(config, Optional.of(broker.admin), broker.grace);
     run.stopOnSignals(() -> {});
     run.awaitStop();
     return 0;

@@ -50,21 +50,14 @@ record HttpRoute(
   /** The name under which header templates see the OAuth2 access token. */
   static final String ACCESS_TOKEN = "access_token";
 
-  /** Keys of {@code config:} this connector reads, plus those the broker core reads. */
+  /** Keys of {@code config:} this connector reads; the broker core's are in ServiceConfig. */
   static final Set<String> KNOWN_KEYS =
       Set.of(
-          "connectTimeout",
-          "idleTimeout",
-          "handshakeTimeout",
-          "maxConnections",
-          "socketMode",
           "headers",
           "queryParams",
           "forceSSL",
-          "authenticateURLsMatching",
           "upstream",
           "caBundle",
-          "credentialValidations",
           "forwardUnmatchedRequests",
           "oauth1",
           "region",
@@ -102,7 +95,7 @@ record HttpRoute(
     int before = errors.size();
     ConfigTree config = service.config();
     for (String key : config.keys()) {
-      if (!KNOWN_KEYS.contains(key)) {
+      if (!KNOWN_KEYS.contains(key) && !ServiceConfig.BROKER_CONFIG_KEYS.contains(key)) {
         errors.add(
             new ConfigError(
                 config.position(key),

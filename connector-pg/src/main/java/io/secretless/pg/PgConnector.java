@@ -40,7 +40,7 @@ public final class PgConnector implements Connector {
     List<ConfigError> errors = new ArrayList<>();
     ConfigTree config = service.config();
     for (String key : config.keys()) {
-      if (!CONFIG_KEYS.contains(key)) {
+      if (!CONFIG_KEYS.contains(key) && !ServiceConfig.BROKER_CONFIG_KEYS.contains(key)) {
         errors.add(
             new ConfigError(
                 config.position(key), "unknown pg config key '" + key + "' (known: tls)"));
