@@ -301,4 +301,40 @@ class HttpProxyIT {
       assertThat(matched.out()).startsWith("args=");
     }
   }
+
+  @Test
+  void largeResponsesStreamIntactToSlowAndConcurrentClients() throws Exception {
+    String expected = ItEnv.get("SECRETLESS_IT_NGINX_BIG_SHA256");
+    String url = "http://127.0.0.1:" + http + "/big.bin";
+    List<java.util.concurrent.CompletableFuture<String>> downloads = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      boolean slow = i == 0; // a slow reader makes the broker pause reading the upstream
+      downloads.add(
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  Path out = Files.createTempFile("big", ".bin");
+                  try {
+                    var r =
+                        slow
+                            ? Curl.viaProxy(
+                                forward.port(), "--limit-rate", "16M", "-o", out + "", url)
+                            : Curl.viaProxy(forward.port(), "-o", out + "", url);
+                    assertThat(r.exit()).as(r.err()).isZero();
+                    return java.util.HexFormat.of()
+                        .formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(Files.readAllBytes(out)));
+                  } finally {
+                    Files.delete(out);
+                  }
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              }));
+    }
+    for (var d : downloads) {
+      assertThat(d.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(expected);
+    }
+  }
 }
