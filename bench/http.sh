@@ -73,22 +73,38 @@ check=$(curl -sS "http://127.0.0.1:$broker/" || true)
 # JIT warm-up of the broker (not measured).
 wrk -t2 -c32 -d5s "http://127.0.0.1:$broker/" >/dev/null
 
-run() { # name port -> "rps p50 p99"
-  local out; out=$(wrk $WRK_ARGS --latency "http://127.0.0.1:$2/")
-  local rps p50 p99
+# CPU time (user+sys, clock ticks) of a set of processes, to compare the CPU each proxy spends per
+# request: on a shared machine req/s depends on what else runs, CPU per request much less.
+ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
+nginx_pids() { # every process holding the upstream's listening socket (nginx master and workers)
+  ss -Hltnp "sport = :$direct" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u | tr '\n' ' '
+}
+hz=$(getconf CLK_TCK)
+
+run() { # name port pids... -> "rps p50 p99 cpu_us_per_req"
+  local name=$1 port=$2; shift 2
+  local before; before=$(ticks "$@")
+  local out; out=$(wrk $WRK_ARGS --latency "http://127.0.0.1:$port/")
+  local after; after=$(ticks "$@")
+  local rps p50 p99 total
   rps=$(awk '/^Requests\/sec/{print $2}' <<<"$out")
   p50=$(awk '$1=="50%"{print $2}' <<<"$out")
   p99=$(awk '$1=="99%"{print $2}' <<<"$out")
-  if grep -q 'Non-2xx' <<<"$out"; then echo "bench: $1 had non-2xx responses" >&2; fi
-  echo "$rps $p50 $p99"
+  total=$(awk '/requests in/{print $1}' <<<"$out")
+  if grep -q 'Non-2xx' <<<"$out"; then echo "bench: $name had non-2xx responses" >&2; fi
+  echo "$rps $p50 $p99 $(awk -v t=$((after - before)) -v hz="$hz" -v n="$total" 'BEGIN{printf "%.1f", t / hz * 1e6 / n}')"
 }
-read -r d_rps d_p50 d_p99 < <(run direct "$direct")
-read -r p_rps p_p50 p_p99 < <(run nginx-peer "$peer")
-read -r b_rps b_p50 b_p99 < <(run broker "$broker")
+read -r -a ngx <<<"$(nginx_pids)"
+read -r d_rps d_p50 d_p99 d_cpu < <(run direct "$direct" "${ngx[@]}")
+read -r p_rps p_p50 p_p99 p_cpu < <(run nginx-peer "$peer" "${ngx[@]}")
+read -r b_rps b_p50 b_p99 b_cpu < <(run broker "$broker" "$broker_pid")
 
 echo "wrk $WRK_ARGS --latency (small body; header injected by peer and broker)"
-printf '%-28s %12s %10s %10s %14s\n' target req/s p50 p99 "vs direct"
-printf '%-28s %12s %10s %10s %14s\n' "direct nginx" "$d_rps" "$d_p50" "$d_p99" "1.00x"
-printf '%-28s %12s %10s %10s %14s\n' "nginx proxy (peer)" "$p_rps" "$p_p50" "$p_p99" "$(awk -v a="$p_rps" -v b="$d_rps" 'BEGIN{printf "%.2fx", a/b}')"
-printf '%-28s %12s %10s %10s %14s\n' "secretless broker" "$b_rps" "$b_p50" "$b_p99" "$(awk -v a="$b_rps" -v b="$d_rps" 'BEGIN{printf "%.2fx", a/b}')"
-echo "broker / nginx peer: $(awk -v a="$b_rps" -v b="$p_rps" 'BEGIN{printf "%.2fx", a/b}')"
+printf '%-22s %11s %9s %9s %10s %s\n' target req/s p50 p99 "vs direct" "CPU/request"
+printf '%-22s %11s %9s %9s %10s %s\n' "direct nginx" "$d_rps" "$d_p50" "$d_p99" "1.00x" "${d_cpu} us (nginx)"
+printf '%-22s %11s %9s %9s %10s %s\n' "nginx proxy (peer)" "$p_rps" "$p_p50" "$p_p99" \
+  "$(awk -v a="$p_rps" -v b="$d_rps" 'BEGIN{printf "%.2fx", a/b}')" \
+  "${p_cpu} us (nginx: proxy + upstream; proxy alone ~$(awk -v a="$p_cpu" -v b="$d_cpu" 'BEGIN{printf "%.1f", a-b}') us)"
+printf '%-22s %11s %9s %9s %10s %s\n' "secretless broker" "$b_rps" "$b_p50" "$b_p99" \
+  "$(awk -v a="$b_rps" -v b="$d_rps" 'BEGIN{printf "%.2fx", a/b}')" "${b_cpu} us (broker JVM)"
+echo "broker / nginx peer (req/s): $(awk -v a="$b_rps" -v b="$p_rps" 'BEGIN{printf "%.2fx", a/b}')"
