@@ -548,13 +548,20 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     h.remove(HttpHeaderNames.CONNECTION);
     h.remove(HttpHeaderNames.KEEP_ALIVE);
     if (ex.creds.hasNeedles()) {
-      List<String> echoed = new ArrayList<>(0);
-      for (Map.Entry<String, String> e : h) {
+      List<CharSequence> echoed = null;
+      var it = h.iteratorCharSequence();
+      while (it.hasNext()) {
+        Map.Entry<CharSequence, CharSequence> e = it.next();
         if (ex.creds.echoes(e.getValue())) {
+          if (echoed == null) {
+            echoed = new ArrayList<>(1);
+          }
           echoed.add(e.getKey());
         }
       }
-      echoed.forEach(h::remove);
+      if (echoed != null) {
+        echoed.forEach(h::remove);
+      }
     }
     boolean noBody = code == 204 || code == 304 || ex.request.method().equals(HttpMethod.HEAD);
     if (!noBody && !HttpUtil.isContentLengthSet(r) && !HttpUtil.isTransferEncodingChunked(r)) {

@@ -70,13 +70,15 @@ final class RequestHeaders {
     }
     h.remove(HttpHeaderNames.KEEP_ALIVE);
     h.remove(HttpHeaderNames.UPGRADE);
-    List<String> proxyHeaders = null;
-    for (Map.Entry<String, String> e : h) {
-      if (e.getKey().regionMatches(true, 0, "proxy-", 0, 6)) {
+    List<CharSequence> proxyHeaders = null;
+    var it = h.iteratorCharSequence();
+    while (it.hasNext()) {
+      CharSequence name = it.next().getKey();
+      if (io.netty.util.AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6)) {
         if (proxyHeaders == null) {
           proxyHeaders = new ArrayList<>(2);
         }
-        proxyHeaders.add(e.getKey());
+        proxyHeaders.add(name);
       }
     }
     if (proxyHeaders != null) {
@@ -94,8 +96,9 @@ final class RequestHeaders {
     if (route.route().isReverse() || !h.contains(HttpHeaderNames.HOST)) {
       h.set(HttpHeaderNames.HOST, target.hostHeader());
     }
-    for (Map.Entry<String, String> e : creds.headers()) {
-      h.set(e.getKey(), e.getValue());
+    List<Map.Entry<String, String>> headers = creds.headers();
+    for (int i = 0; i < headers.size(); i++) {
+      h.set(headers.get(i).getKey(), headers.get(i).getValue());
     }
     route
         .route()

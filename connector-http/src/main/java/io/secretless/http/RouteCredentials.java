@@ -90,9 +90,9 @@ final class RouteCredentials implements AutoCloseable {
   }
 
   /** Whether {@code value} (a response header) repeats a secret value or an injected header. */
-  boolean echoes(String value) {
-    for (String n : needles) {
-      if (value.contains(n)) {
+  boolean echoes(CharSequence value) {
+    for (int i = 0; i < needles.size(); i++) {
+      if (io.netty.util.AsciiString.contains(value, needles.get(i))) {
         return true;
       }
     }
