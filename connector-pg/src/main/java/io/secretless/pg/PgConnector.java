@@ -23,6 +23,18 @@ import java.util.Set;
  */
 public final class PgConnector implements Connector {
   private static final Set<String> CONFIG_KEYS = Set.of("tls");
+
+  /** Keys the broker core reads from {@code config:} (see docs/config.md). */
+  private static final Set<String> BROKER_KEYS =
+      Set.of(
+          "connectTimeout",
+          "idleTimeout",
+          "handshakeTimeout",
+          "maxConnections",
+          "socketMode",
+          "credentialValidations",
+          "authenticateURLsMatching");
+
   private static final Set<String> TLS_KEYS = Set.of("cert", "key");
 
   @Override
@@ -40,7 +52,7 @@ public final class PgConnector implements Connector {
     List<ConfigError> errors = new ArrayList<>();
     ConfigTree config = service.config();
     for (String key : config.keys()) {
-      if (!CONFIG_KEYS.contains(key)) {
+      if (!CONFIG_KEYS.contains(key) && !BROKER_KEYS.contains(key)) {
         errors.add(
             new ConfigError(
                 config.position(key), "unknown pg config key '" + key + "' (known: tls)"));
