@@ -58,9 +58,11 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BrokerRun run = BrokerRun.start(file, Optional.of(admin), grace);
     try {
-      String notReady = WaitReadyCommand.waitReady(run.broker().adminAddress().orElseThrow(), readyTimeout);
+      String notReady =
+          WaitReadyCommand.waitReady(run.broker().adminAddress().orElseThrow(), readyTimeout);
       if (notReady != null) {
-        throw new SecretlessException("broker not ready after " + readyTimeout.toSeconds() + " s: " + notReady);
+        throw new SecretlessException(
+            "broker not ready after " + readyTimeout.toSeconds() + " s: " + notReady);
       }
       Process child;
       try {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code secretless up}: the all-in-one on embedded defaults. Uses ./secretless.yml when present,
- * otherwise writes the embedded example to {@code DATA_DIR/secretless.yml} and runs the broker on it.
+ * otherwise writes the embedded example to {@code DATA_DIR/secretless.yml} and runs the broker on
+ * it.
  */
 @Command(
     name = "up",
@@ -48,7 +49,9 @@ final class UpCommand implements Callable<Integer> {
       config = dataDir.resolve("secretless.yml");
       if (!Files.exists(config)) {
         writeExample(config);
-        log.info("no ./secretless.yml: wrote the embedded example to {}; edit it to add services", config);
+        log.info(
+            "no ./secretless.yml: wrote the embedded example to {}; edit it to add services",
+            config);
       }
     }
     BrokerRun run = BrokerRun.start(config, Optional.of(admin), Duration.ofSeconds(30));

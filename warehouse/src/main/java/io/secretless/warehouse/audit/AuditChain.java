@@ -1,0 +1,75 @@
+package io.secretless.warehouse.audit;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The hash chain over audit records: {@code hash = SHA-256(prevHash, seq, time, agent, action,
+ * credentialId, outcome, reason, source, userAgent)}, every field length-prefixed so no two
+ * different records serialise alike. The first record's previous hash is 64 zeros.
+ */
+public final class AuditChain {
+  public static final String GENESIS = "0".repeat(64);
+
+  private AuditChain() {}
+
+  public static String hash(
+      String prevHash,
+      long seq,
+      long atMillis,
+      String agent,
+      String action,
+      String credentialId,
+      String outcome,
+      String reason,
+      String source,
+      String userAgent) {
+    MessageDigest digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 missing from the JDK", e);
+    }
+    update(digest, prevHash);
+    digest.update(ByteBuffer.allocate(16).putLong(seq).putLong(atMillis).array());
+    for (String field :
+        new String[] {agent, action, credentialId, outcome, reason, source, userAgent}) {
+      update(digest, field);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  public static String hash(AuditRecord r) {
+    return hash(
+        r.prevHash(),
+        r.seq(),
+        r.atMillis(),
+        r.agent(),
+        r.action(),
+        r.credentialId(),
+        r.outcome(),
+        r.reason(),
+        r.source(),
+        r.userAgent());
+  }
+
+  private static void update(MessageDigest digest, String field) {
+    byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
+    digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+    digest.update(bytes);
+  }
+
+  /** The result of checking the chain; {@code firstBrokenSeq} is 0 when it is intact. */
+  public record Verification(boolean valid, long records, long firstBrokenSeq, String problem) {
+    static Verification ok(long records) {
+      return new Verification(true, records, 0, "");
+    }
+
+    static Verification broken(long records, long seq, String problem) {
+      return new Verification(false, records, seq, problem);
+    }
+  }
+}

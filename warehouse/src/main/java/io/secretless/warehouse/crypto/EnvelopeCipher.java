@@ -1,0 +1,110 @@
+package io.secretless.warehouse.crypto;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.aead.KmsEnvelopeAead;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import io.secretless.warehouse.WarehouseException;
+import io.secretless.warehouse.WarehouseException.ErrorCode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Envelope encryption of credential data.
+ *
+ * <p>Each call to {@link #seal} makes a fresh AES-256-GCM data key (Tink {@link KmsEnvelopeAead}),
+ * encrypts the JSON-encoded field map with it, and wraps the data key with the primary key of the
+ * {@link KeyRing}. Stored layout (base64 of): {@code 4-byte length of wrapped key || wrapped key
+ * (Tink prefix, key id, IV, ciphertext, tag) || IV || data ciphertext || GCM tag}. The associated
+ * data is {@code secretless:credential:<id>:v<version>}, so a ciphertext copied to another
+ * credential or version fails authentication. Any authentication failure is reported as an
+ * integrity error and nothing is returned.
+ */
+public final class EnvelopeCipher {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
+  private final KeyRing keys;
+
+  public EnvelopeCipher(KeyRing keys) {
+    this.keys = keys;
+  }
+
+  static byte[] associatedData(String credentialId, int version) {
+    return ("secretless:credential:" + credentialId + ":v" + version)
+        .getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Aead envelope(Aead kek) {
+    try {
+      return KmsEnvelopeAead.create(PredefinedAeadParameters.AES256_GCM, kek);
+    } catch (GeneralSecurityException e) {
+      throw new WarehouseException(ErrorCode.INTERNAL, "cannot build envelope AEAD: " + e, e);
+    }
+  }
+
+  /** Encrypts {@code data} for {@code credentialId} at {@code version}; returns base64 text. */
+  public String seal(String credentialId, int version, Map<String, String> data) {
+    byte[] plain = null;
+    try {
+      plain = JSON.writeValueAsBytes(data);
+      byte[] sealed = envelope(keys.aead()).encrypt(plain, associatedData(credentialId, version));
+      return Base64.getEncoder().encodeToString(sealed);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new WarehouseException(
+          ErrorCode.INTERNAL, "cannot encrypt credential " + credentialId + ": " + e, e);
+    } finally {
+      if (plain != null) {
+        Arrays.fill(plain, (byte) 0);
+      }
+    }
+  }
+
+  /**
+   * Decrypts what {@link #seal} produced for the same id and version.
+   *
+   * @throws WarehouseException INTEGRITY when the ciphertext was altered, moved, or its key is gone
+   */
+  public Map<String, String> open(String credentialId, int version, String stored) {
+    byte[] sealed;
+    try {
+      sealed = Base64.getDecoder().decode(stored);
+    } catch (IllegalArgumentException e) {
+      throw integrity(credentialId, version);
+    }
+    byte[] ad = associatedData(credentialId, version);
+    byte[] plain;
+    try {
+      plain = envelope(keys.aead()).decrypt(sealed, ad);
+    } catch (GeneralSecurityException first) {
+      // Another node may have rotated the key-encryption keyset: reload once and retry.
+      keys.reload();
+      try {
+        plain = envelope(keys.aead()).decrypt(sealed, ad);
+      } catch (GeneralSecurityException e) {
+        throw integrity(credentialId, version);
+      }
+    }
+    try {
+      return JSON.readValue(plain, FIELDS);
+    } catch (IOException e) {
+      throw integrity(credentialId, version);
+    } finally {
+      Arrays.fill(plain, (byte) 0);
+    }
+  }
+
+  private static WarehouseException integrity(String credentialId, int version) {
+    return new WarehouseException(
+        ErrorCode.INTEGRITY,
+        "integrity check failed for credential "
+            + credentialId
+            + " version "
+            + version
+            + ": stored ciphertext was altered, moved or its key is unavailable; data not returned");
+  }
+}

@@ -1,0 +1,273 @@
+package io.secretless.warehouse.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.secretless.warehouse.WarehouseException;
+import io.secretless.warehouse.WarehouseException.ErrorCode;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The warehouse's relational store: an embedded SQLite file (WAL, synchronous commits) or a shared
+ * PostgreSQL database, both migrated by the same Flyway scripts.
+ *
+ * <p>Write transactions are bounded by {@code writeTimeout}: on PostgreSQL through {@code SET LOCAL
+ * lock_timeout/statement_timeout}, on SQLite through an in-process writer lock plus the busy
+ * timeout. A transaction that cannot finish in time fails with STORE_UNAVAILABLE (HTTP 503), which
+ * is how the audit log fails closed.
+ */
+public final class Database implements AutoCloseable {
+  /** Which SQL engine is behind the store. */
+  public enum Dialect {
+    SQLITE,
+    POSTGRESQL
+  }
+
+  private final HikariDataSource dataSource;
+  private final Dialect dialect;
+  private final Duration writeTimeout;
+  private final ReentrantLock sqliteWriter = new ReentrantLock(true);
+  private final String description;
+
+  private Database(
+      HikariDataSource dataSource, Dialect dialect, Duration writeTimeout, String desc) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+    this.writeTimeout = writeTimeout;
+    this.description = desc;
+  }
+
+  /** Opens (creating if needed) {@code dataDir/warehouse.db}. */
+  public static Database sqlite(Path dataDir, Duration writeTimeout) {
+    try {
+      Files.createDirectories(dataDir);
+    } catch (java.io.IOException e) {
+      throw new WarehouseException(
+          ErrorCode.STORE_UNAVAILABLE, "cannot create data directory " + dataDir + ": " + e, e);
+    }
+    Path file = dataDir.resolve("warehouse.db").toAbsolutePath();
+    var config = new HikariConfig();
+    config.setJdbcUrl(
+        "jdbc:sqlite:"
+            + file
+            + "?journal_mode=WAL&synchronous=FULL&foreign_keys=true&transaction_mode=IMMEDIATE"
+            + "&busy_timeout="
+            + writeTimeout.toMillis());
+    config.setMaximumPoolSize(4);
+    config.setPoolName("warehouse-sqlite");
+    return open(config, Dialect.SQLITE, writeTimeout, "SQLite " + file);
+  }
+
+  /**
+   * Connects to PostgreSQL. Accepts {@code postgresql://user:password@host:port/db?params} or a
+   * {@code jdbc:postgresql:} URL.
+   */
+  public static Database postgresql(String url, Duration writeTimeout, int poolSize) {
+    var config = new HikariConfig();
+    String jdbc = url.startsWith("jdbc:") ? url : "jdbc:" + stripUserInfo(url, config);
+    config.setJdbcUrl(jdbc);
+    config.setMaximumPoolSize(poolSize);
+    config.setPoolName("warehouse-postgresql");
+    String shown = jdbc.replaceAll("password=[^&]*", "password=***");
+    return open(config, Dialect.POSTGRESQL, writeTimeout, "PostgreSQL " + shown);
+  }
+
+  private static String stripUserInfo(String url, HikariConfig config) {
+    URI uri = URI.create(url);
+    if (uri.getRawUserInfo() == null) {
+      return url;
+    }
+    String[] parts = uri.getUserInfo().split(":", 2);
+    config.setUsername(parts[0]);
+    if (parts.length > 1) {
+      config.setPassword(parts[1]);
+    }
+    String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
+    String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
+    return "postgresql://" + uri.getHost() + port + uri.getRawPath() + query;
+  }
+
+  private static Database open(
+      HikariConfig config, Dialect dialect, Duration writeTimeout, String description) {
+    config.setConnectionTimeout(Math.max(250, writeTimeout.toMillis()));
+    config.setInitializationFailTimeout(Math.max(1000, writeTimeout.toMillis()));
+    HikariDataSource ds;
+    try {
+      ds = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new WarehouseException(
+          ErrorCode.STORE_UNAVAILABLE,
+          "cannot open warehouse store " + description + ": " + rootMessage(e),
+          e);
+    }
+    var db = new Database(ds, dialect, writeTimeout, description);
+    try {
+      Flyway.configure()
+          .dataSource(ds)
+          .locations("classpath:io/secretless/warehouse/migration")
+          .table("warehouse_schema_history")
+          .load()
+          .migrate();
+    } catch (RuntimeException e) {
+      db.close();
+      throw new WarehouseException(
+          ErrorCode.STORE_UNAVAILABLE,
+          "cannot migrate warehouse store " + description + ": " + rootMessage(e),
+          e);
+    }
+    return db;
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+
+  public Dialect dialect() {
+    return dialect;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public Duration writeTimeout() {
+    return writeTimeout;
+  }
+
+  /** Work done on one connection inside a transaction. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  /** Runs {@code work} on an autocommit connection (reads). */
+  public <T> T read(Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw unavailable("read", e);
+    }
+  }
+
+  /**
+   * Runs {@code work} in one write transaction, committed before this returns, bounded by the write
+   * timeout. A {@link WarehouseException} thrown by the work rolls back and is rethrown as is.
+   */
+  public <T> T write(Work<T> work) {
+    boolean locked = false;
+    try {
+      if (dialect == Dialect.SQLITE) {
+        locked = sqliteWriter.tryLock(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!locked) {
+          throw new WarehouseException(
+              ErrorCode.STORE_UNAVAILABLE,
+              "warehouse store busy: no write slot within " + writeTimeout.toMillis() + " ms");
+        }
+      }
+      return transaction(work);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new WarehouseException(ErrorCode.STORE_UNAVAILABLE, "interrupted waiting for store");
+    } finally {
+      if (locked) {
+        sqliteWriter.unlock();
+      }
+    }
+  }
+
+  private <T> T transaction(Work<T> work) {
+    Connection c;
+    try {
+      c = dataSource.getConnection();
+    } catch (SQLException e) {
+      throw unavailable("write", e);
+    }
+    boolean broken = false;
+    try {
+      c.setAutoCommit(false);
+      if (dialect == Dialect.POSTGRESQL) {
+        try (Statement s = c.createStatement()) {
+          long ms = writeTimeout.toMillis();
+          s.execute("SET LOCAL lock_timeout = " + ms + "; SET LOCAL statement_timeout = " + ms);
+        }
+      }
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException e) {
+      broken = true;
+      rollbackQuietly(c);
+      throw unavailable("write", e);
+    } catch (RuntimeException e) {
+      rollbackQuietly(c);
+      throw e;
+    } finally {
+      release(c, broken);
+    }
+  }
+
+  /**
+   * Returns the connection to the pool, or evicts it after a driver error: a connection whose
+   * transaction failed half-way (e.g. SQLite BUSY during BEGIN) must not be reused.
+   */
+  private void release(Connection c, boolean broken) {
+    if (!broken) {
+      try {
+        c.setAutoCommit(true);
+      } catch (SQLException e) {
+        broken = true;
+      }
+    }
+    if (broken) {
+      dataSource.evictConnection(c);
+    } else {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // closing a pooled connection only hands it back
+      }
+    }
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the original failure is the one worth reporting
+    }
+  }
+
+  private WarehouseException unavailable(String what, SQLException e) {
+    return new WarehouseException(
+        ErrorCode.STORE_UNAVAILABLE,
+        "warehouse store " + what + " failed (" + e.getSQLState() + "): " + rootMessage(e),
+        e);
+  }
+
+  /** True when the store answers a trivial query. */
+  public boolean healthy() {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement()) {
+      return s.execute("SELECT 1");
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+}
