@@ -82,8 +82,12 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-./secretless wait-ready --admin-address "127.0.0.1:$a_port" --timeout 300s >/dev/null || {
-  cat "$work/broker.log" >&2; exit 1; }
+for _ in $(seq 1 600); do
+  curl -fs "http://127.0.0.1:$a_port/ready" >/dev/null 2>&1 && break
+  kill -0 "$broker_pid" 2>/dev/null || { echo "bench: broker exited" >&2; cat "$work/broker.log" >&2; exit 1; }
+  sleep 0.5
+done
+curl -fs "http://127.0.0.1:$a_port/ready" >/dev/null || { echo "bench: broker not ready" >&2; exit 1; }
 java_pid=$(pgrep -P "$broker_pid" java || echo "$broker_pid")
 
 pgb() { # label host port user extra-args... -> tps

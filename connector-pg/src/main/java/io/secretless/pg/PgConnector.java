@@ -106,6 +106,6 @@ public final class PgConnector implements Connector {
           "pg serves one service per listener, got " + services.size() + " on one address");
     }
     ServiceConfig service = services.get(0);
-    return new BoundPgConnector(service, ClientTls.from(service));
+    return new BoundPgConnector(service, ClientTls.from(service), context.blocking());
   }
 }

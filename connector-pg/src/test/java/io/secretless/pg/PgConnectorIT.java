@@ -178,6 +178,19 @@ class PgConnectorIT {
   }
 
   @Test
+  void unknownBackendHostIsCannotConnect() throws Exception {
+    var creds = new java.util.LinkedHashMap<>(PgServers.user("SCRAM", "require"));
+    creds.put("host", "no-such-host.invalid");
+    try (TestBroker broker = TestBroker.start(PgServers.service("pg-dns", ANY_PORT, creds))) {
+      assertThatThrownBy(() -> connect(broker.port(), "?sslmode=disable"))
+          .hasMessageContaining(
+              "secretless: service pg-dns: cannot resolve backend host no-such-host.invalid")
+          .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08001"));
+      assertThat(broker.failures("backend_unreachable")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void sslOnlyUserIsRejectedByPgHbaWithoutTls() throws Exception {
     try (TestBroker broker =
         TestBroker.start(

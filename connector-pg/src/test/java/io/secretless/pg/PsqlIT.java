@@ -8,13 +8,13 @@ import io.secretless.config.ListenAddress;
 import io.secretless.config.Position;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,7 +126,9 @@ class PsqlIT {
     try (TestBroker broker =
         TestBroker.start(
             PgServers.service(
-                "pg-unix", new ListenAddress.Unix(socket), PgServers.user("SCRAM", "verify-full")))) {
+                "pg-unix",
+                new ListenAddress.Unix(socket),
+                PgServers.user("SCRAM", "verify-full")))) {
       assertThat(broker.address()).isEqualTo(new ListenAddress.Unix(socket));
       Result r =
           run(
