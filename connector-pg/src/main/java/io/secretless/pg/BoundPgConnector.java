@@ -23,6 +23,7 @@ final class BoundPgConnector implements BoundConnector {
   private final Optional<SslContext> clientTls;
   private final BackendTls backendTls = new BackendTls();
   private final CancelKeys cancelKeys = new CancelKeys();
+  private final ScramKeyCache scramKeys = new ScramKeyCache();
   private final Executor blocking;
 
   BoundPgConnector(ServiceConfig service, Optional<SslContext> clientTls, Executor blocking) {
@@ -51,6 +52,10 @@ final class BoundPgConnector implements BoundConnector {
 
   BackendTls backendTls() {
     return backendTls;
+  }
+
+  ScramKeyCache scramKeys() {
+    return scramKeys;
   }
 
   CancelKeys cancelKeys() {

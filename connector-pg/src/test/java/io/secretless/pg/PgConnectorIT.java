@@ -89,6 +89,21 @@ class PgConnectorIT {
   }
 
   @Test
+  void repeatedScramPlusLoginsThroughOneListenerSucceed() throws Exception {
+    // The second and later logins answer from the cached SCRAM keys.
+    try (TestBroker broker =
+        TestBroker.start(
+            PgServers.service("pg-again", ANY_PORT, PgServers.user("SCRAM", "verify-full")))) {
+      for (int i = 0; i < 3; i++) {
+        try (Connection c = connect(broker.port(), "?sslmode=disable")) {
+          assertThat(one(c, "select current_user")).isEqualTo("scram_user");
+        }
+      }
+      assertThat(broker.failures()).isZero();
+    }
+  }
+
+  @Test
   void credentialStartupParametersOverrideTheClients() throws Exception {
     var creds = new java.util.LinkedHashMap<>(PgServers.user("SCRAM", "disable"));
     creds.put("dbname", "postgres");
