@@ -11,8 +11,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -20,9 +18,9 @@ import org.flywaydb.core.Flyway;
  * PostgreSQL database, both migrated by the same Flyway scripts.
  *
  * <p>Write transactions are bounded by {@code writeTimeout}: on PostgreSQL through {@code SET LOCAL
- * lock_timeout/statement_timeout}, on SQLite through an in-process writer lock plus the busy
- * timeout. A transaction that cannot finish in time fails with STORE_UNAVAILABLE (HTTP 503), which
- * is how the audit log fails closed.
+ * lock_timeout/statement_timeout}, on SQLite through the busy timeout, and for every caller by the
+ * group-commit wait. A transaction that cannot finish in time fails with STORE_UNAVAILABLE (HTTP
+ * 503), which is how the audit log fails closed.
  */
 public final class Database implements AutoCloseable {
   /** Which SQL engine is behind the store. */
@@ -34,7 +32,7 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Dialect dialect;
   private final Duration writeTimeout;
-  private final ReentrantLock sqliteWriter = new ReentrantLock(true);
+  private final GroupCommit writer;
   private final String description;
 
   private Database(
@@ -43,6 +41,7 @@ public final class Database implements AutoCloseable {
     this.dialect = dialect;
     this.writeTimeout = writeTimeout;
     this.description = desc;
+    this.writer = new GroupCommit(this::transaction, writeTimeout, "warehouse-writer");
   }
 
   /** Opens (creating if needed) {@code dataDir/warehouse.db}. */
@@ -162,29 +161,12 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} in one write transaction, committed before this returns, bounded by the write
-   * timeout. A {@link WarehouseException} thrown by the work rolls back and is rethrown as is.
+   * Runs {@code work} in a write transaction, committed before this returns, bounded by the write
+   * timeout. Writes are group-committed (see {@link GroupCommit}); a {@link WarehouseException}
+   * thrown by the work rolls back that work alone and is rethrown as is.
    */
   public <T> T write(Work<T> work) {
-    boolean locked = false;
-    try {
-      if (dialect == Dialect.SQLITE) {
-        locked = sqliteWriter.tryLock(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (!locked) {
-          throw new WarehouseException(
-              ErrorCode.STORE_UNAVAILABLE,
-              "warehouse store busy: no write slot within " + writeTimeout.toMillis() + " ms");
-        }
-      }
-      return transaction(work);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WarehouseException(ErrorCode.STORE_UNAVAILABLE, "interrupted waiting for store");
-    } finally {
-      if (locked) {
-        sqliteWriter.unlock();
-      }
-    }
+    return writer.submit(work);
   }
 
   private <T> T transaction(Work<T> work) {
@@ -268,6 +250,7 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    writer.close();
     dataSource.close();
   }
 }
