@@ -60,7 +60,7 @@ public final class Database implements AutoCloseable {
             + "?journal_mode=WAL&synchronous=FULL&foreign_keys=true&transaction_mode=IMMEDIATE"
             + "&busy_timeout="
             + writeTimeout.toMillis());
-    config.setMaximumPoolSize(4);
+    config.setMaximumPoolSize(8);
     config.setPoolName("warehouse-sqlite");
     return open(config, Dialect.SQLITE, writeTimeout, "SQLite " + file);
   }
