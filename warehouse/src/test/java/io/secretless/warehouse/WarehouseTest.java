@@ -270,4 +270,31 @@ class WarehouseTest {
             Optional.empty(),
             Optional.empty()));
   }
+
+  @Test
+  void concurrentWritesAreGroupCommittedAndARefusedOneDoesNotSinkItsBatch() throws Exception {
+    int writers = 24;
+    var results = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < writers; i++) {
+        String name = "n-" + (i % 12); // every name twice: one store wins, one is refused
+        pool.submit(
+            () -> {
+              try {
+                storeDo(devops, name);
+                results.add("ok");
+              } catch (WarehouseException e) {
+                results.add(e.code().name());
+              }
+            });
+      }
+    }
+    assertThat(results).hasSize(writers);
+    assertThat(results.stream().filter("ok"::equals).count()).isEqualTo(12);
+    assertThat(results.stream().filter("CONFLICT"::equals).count()).isEqualTo(12);
+    assertThat(wh.list(devops, List.of(), Optional.empty())).hasSize(12);
+    var verification = node.audit().verify();
+    assertThat(verification.valid()).isTrue();
+    assertThat(verification.records()).isEqualTo(writers + 1);
+  }
 }

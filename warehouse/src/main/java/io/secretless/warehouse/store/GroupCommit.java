@@ -117,7 +117,22 @@ final class GroupCommit implements AutoCloseable {
     } catch (RuntimeException e) {
       c.rollback(sp);
       return new Failure(e);
+    } catch (SQLException e) {
+      // A statement error (e.g. a unique-name race with another node) undoes this item only; if
+      // the connection itself is gone, rolling back throws and the whole batch fails.
+      c.rollback(sp);
+      return new Failure(translate(e));
     }
+  }
+
+  private static WarehouseException translate(SQLException e) {
+    String state = e.getSQLState() == null ? "" : e.getSQLState();
+    String message = String.valueOf(e.getMessage());
+    if (state.equals("23505") || message.contains("UNIQUE constraint failed")) {
+      return WarehouseException.conflict("that name is already taken (concurrent write); retry");
+    }
+    return new WarehouseException(
+        ErrorCode.STORE_UNAVAILABLE, "warehouse store write failed (" + state + "): " + message, e);
   }
 
   @Override
