@@ -5,6 +5,9 @@
 #   scripts/test-servers.sh up     # then: source "$SECRETLESS_TEST_STATE/env.sh"
 #   scripts/test-servers.sh down   # stops what `up` started, by PID
 #
+# SECRETLESS_TEST_PORT_OFFSET (default 0) shifts every port, so a second suite can run beside the
+# first (e.g. a developer's servers and a clean-clone run).
+#
 # Each scripts/servers/NAME.sh sets `packages` (Debian names) and defines `up` and `down`; `up`
 # appends `export VAR=...` lines to "$ENV_FILE" for the tests. Servers that need a non-root user
 # run as $TEST_USER.

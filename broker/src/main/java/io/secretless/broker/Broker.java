@@ -68,14 +68,26 @@ public final class Broker implements AutoCloseable {
     }
   }
 
-  /** Every connector's {@link Connector#validate} over the services, plus availability. */
+  /** What every available connector's {@link Connector#validate} says about its services. */
   public static List<ConfigError> validate(BrokerConfig config, List<Connector> available) {
     Map<String, Connector> connectors = byName(available);
     List<ConfigError> errors = new ArrayList<>();
     for (ServiceConfig s : config.services()) {
       Connector c = connectors.get(s.connector());
-      if (c == null) {
-        errors.add(
+      if (c != null) {
+        errors.addAll(c.validate(s));
+      }
+    }
+    return errors;
+  }
+
+  /** Services whose connector this build lacks (valid config, but the broker cannot serve them). */
+  public static List<ConfigError> unavailable(BrokerConfig config, List<Connector> available) {
+    Map<String, Connector> connectors = byName(available);
+    List<ConfigError> missing = new ArrayList<>();
+    for (ServiceConfig s : config.services()) {
+      if (!connectors.containsKey(s.connector())) {
+        missing.add(
             new ConfigError(
                 s.position(),
                 "service "
@@ -85,11 +97,9 @@ public final class Broker implements AutoCloseable {
                     + " is not available in this build (available: "
                     + String.join(", ", new TreeMap<>(connectors).keySet())
                     + ")"));
-      } else {
-        errors.addAll(c.validate(s));
       }
     }
-    return errors;
+    return missing;
   }
 
   private static Map<String, Connector> byName(List<Connector> list) {
@@ -103,8 +113,9 @@ public final class Broker implements AutoCloseable {
 
   private static Map<ListenAddress, List<ServiceConfig>> group(
       BrokerConfig config, Map<String, Connector> connectors) {
-    List<ConfigError> errors =
-        validate(config, List.copyOf(new LinkedHashMap<>(connectors).values()));
+    List<Connector> available = List.copyOf(connectors.values());
+    List<ConfigError> errors = new ArrayList<>(unavailable(config, available));
+    errors.addAll(validate(config, available));
     Map<ListenAddress, List<ServiceConfig>> groups = new LinkedHashMap<>();
     for (ServiceConfig s : config.services()) {
       // Port 0 means "any free port": such services never share a listener.

@@ -30,9 +30,15 @@ final class BrokerRun {
   static BrokerRun start(Path file, Optional<ListenAddress.Tcp> admin, Duration grace) {
     BrokerConfig config = ConfigLoader.load(file);
     config.warnings().forEach(w -> log.warn("{}", w));
-    BrokerOptions options = BrokerOptions.defaults().withAdminAddress(admin).withShutdownGrace(grace);
+    BrokerOptions options =
+        BrokerOptions.defaults().withAdminAddress(admin).withShutdownGrace(grace);
     Broker broker = Broker.start(config, options);
-    broker.adminAddress().ifPresent(a -> log.info("admin endpoints on http://{}:{}/ (live, ready, metrics)", a.host(), a.port()));
+    broker
+        .adminAddress()
+        .ifPresent(
+            a ->
+                log.info(
+                    "admin endpoints on http://{}:{}/ (live, ready, metrics)", a.host(), a.port()));
     log.info("broker started with {} service(s) from {}", config.services().size(), file);
     return new BrokerRun(broker);
   }

@@ -38,8 +38,11 @@ final class ConfigCommand {
     public Integer call() {
       try {
         BrokerConfig config = ConfigLoader.load(file);
-        List<ConfigError> errors = Broker.validate(config, BrokerOptions.defaults().connectors());
+        var connectors = BrokerOptions.defaults().connectors();
+        List<ConfigError> errors = Broker.validate(config, connectors);
         config.warnings().forEach(w -> System.err.println("warning: " + w));
+        Broker.unavailable(config, connectors)
+            .forEach(w -> System.err.println("warning: " + w + "; the broker will not start it"));
         if (!errors.isEmpty()) {
           errors.forEach(System.err::println);
           return 2;

@@ -1,7 +1,6 @@
 package io.secretless.cli;
 
 import io.secretless.core.SecretlessException;
-import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,14 +23,14 @@ import picocli.CommandLine.ScopeType;
 public final class Main {
   @Option(
       names = "--log-format",
-      scope = ScopeType.INHERITED,
+      scope = ScopeType.INHERIT,
       defaultValue = "text",
       description = "text (default) or json (one JSON object per line)")
   String logFormat;
 
   @Option(
       names = "--log-level",
-      scope = ScopeType.INHERITED,
+      scope = ScopeType.INHERIT,
       defaultValue = "info",
       description = "error, warn, info (default), debug")
   String logLevel;
@@ -69,8 +68,8 @@ public final class Main {
     return cmd.execute(args);
   }
 
-  /** Commands contributed by other modules (the warehouse). */
+  /** Commands contributed by other modules: warehouse, cred, audit, agent. */
   private static List<Object> extraCommands() {
-    return new ArrayList<>();
+    return io.secretless.warehouse.cli.WarehouseCli.commands();
   }
 }

@@ -1,0 +1,244 @@
+package io.secretless.http;
+
+import io.secretless.config.ConfigError;
+import io.secretless.config.ConfigException;
+import io.secretless.config.ConfigTree;
+import io.secretless.config.ServiceConfig;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * One HTTP service compiled for serving: its URL rules, its precompiled header and query templates,
+ * and where requests go (forward proxy with optional {@code forceSSL}, or a fixed reverse-proxy
+ * {@code upstream}).
+ */
+record HttpRoute(
+    ServiceConfig service,
+    List<Pattern> urlPatterns,
+    Map<String, HeaderTemplate> headers,
+    Map<String, HeaderTemplate> queryParams,
+    boolean forceSsl,
+    Optional<URI> upstream,
+    Optional<String> caBundle,
+    boolean forwardUnmatched,
+    boolean usesAccessToken) {
+
+  /** The name under which header templates see the OAuth2 access token. */
+  static final String ACCESS_TOKEN = "access_token";
+
+  /** Keys of {@code config:} this connector reads; the broker core's are in ServiceConfig. */
+  static final Set<String> KNOWN_KEYS =
+      Set.of(
+          "headers", "queryParams", "forceSSL", "upstream", "caBundle", "forwardUnmatchedRequests");
+
+  String name() {
+    return service.name();
+  }
+
+  /** Whether this route serves {@code url} (an absolute URL as the client sent it). */
+  boolean matches(String url) {
+    if (urlPatterns.isEmpty()) {
+      return true;
+    }
+    for (Pattern p : urlPatterns) {
+      if (p.matcher(url).find()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  boolean isReverse() {
+    return upstream.isPresent();
+  }
+
+  /**
+   * Compiles a service, collecting every problem with its position into {@code errors}; returns
+   * empty when there was any.
+   */
+  static Optional<HttpRoute> compile(
+      ServiceConfig service,
+      Map<String, String> defaultHeaders,
+      Set<String> requiredCredentials,
+      List<ConfigError> errors) {
+    int before = errors.size();
+    ConfigTree config = service.config();
+    for (String key : config.keys()) {
+      if (!KNOWN_KEYS.contains(key) && !ServiceConfig.BROKER_CONFIG_KEYS.contains(key)) {
+        errors.add(
+            new ConfigError(
+                config.position(key),
+                "service " + service.name() + ": unknown key '" + key + "' (known: " + known()));
+      }
+    }
+    for (String required : requiredCredentials) {
+      if (!service.credentials().containsKey(required)) {
+        errors.add(
+            new ConfigError(
+                service.position(),
+                "service "
+                    + service.name()
+                    + ": connector "
+                    + service.connector()
+                    + " needs the credential '"
+                    + required
+                    + "'"));
+      }
+    }
+    boolean hasToken = !service.authentication().isEmpty();
+    try {
+      Map<String, HeaderTemplate> headers = new LinkedHashMap<>();
+      defaultHeaders.forEach((k, v) -> headers.put(k, HeaderTemplate.compile(v)));
+      templates(service, "headers", hasToken, headers, errors);
+      Map<String, HeaderTemplate> query = new LinkedHashMap<>();
+      templates(service, "queryParams", hasToken, query, errors);
+      List<Pattern> patterns = patterns(service, errors);
+      Optional<URI> upstream = upstream(service, errors);
+      boolean forceSsl = config.bool("forceSSL", false);
+      boolean forwardUnmatched = config.bool("forwardUnmatchedRequests", false);
+      Optional<String> ca = config.string("caBundle");
+      boolean usesToken =
+          headers.values().stream().anyMatch(t -> t.references().contains(ACCESS_TOKEN))
+              || query.values().stream().anyMatch(t -> t.references().contains(ACCESS_TOKEN));
+      if (errors.size() > before) {
+        return Optional.empty();
+      }
+      return Optional.of(
+          new HttpRoute(
+              service,
+              patterns,
+              Map.copyOf(headers),
+              Map.copyOf(query),
+              forceSsl,
+              upstream,
+              ca,
+              forwardUnmatched,
+              usesToken));
+    } catch (ConfigException e) {
+      e.errors()
+          .forEach(
+              err ->
+                  errors.add(
+                      new ConfigError(
+                          err.position(), "service " + service.name() + ": " + err.message())));
+      return Optional.empty();
+    }
+  }
+
+  private static String known() {
+    return String.join(", ", KNOWN_KEYS.stream().sorted().toList()) + ")";
+  }
+
+  private static void templates(
+      ServiceConfig service,
+      String key,
+      boolean hasToken,
+      Map<String, HeaderTemplate> out,
+      List<ConfigError> errors) {
+    Optional<ConfigTree> tree = service.config().tree(key);
+    if (tree.isEmpty()) {
+      return;
+    }
+    for (Map.Entry<String, String> e : service.config().stringMap(key).entrySet()) {
+      var where = tree.get().position(e.getKey());
+      try {
+        HeaderTemplate t = HeaderTemplate.compile(e.getValue());
+        for (String ref : t.references()) {
+          boolean known =
+              service.credentials().containsKey(ref) || (hasToken && ref.equals(ACCESS_TOKEN));
+          if (!known) {
+            errors.add(
+                new ConfigError(
+                    where,
+                    "service "
+                        + service.name()
+                        + ": "
+                        + key
+                        + "."
+                        + e.getKey()
+                        + " uses '."
+                        + ref
+                        + "' but the service has no such credential"
+                        + (ref.equals(ACCESS_TOKEN) ? " (add an authentication: oauth2 block)" : "")
+                        + "; known: "
+                        + knownNames(service, hasToken)));
+          }
+        }
+        out.put(e.getKey(), t);
+      } catch (HeaderTemplate.TemplateSyntaxException ex) {
+        errors.add(
+            new ConfigError(
+                where,
+                "service "
+                    + service.name()
+                    + ": "
+                    + key
+                    + "."
+                    + e.getKey()
+                    + ": "
+                    + ex.getMessage()));
+      }
+    }
+  }
+
+  private static String knownNames(ServiceConfig service, boolean hasToken) {
+    List<String> names = new ArrayList<>(service.credentials().keySet());
+    if (hasToken) {
+      names.add(ACCESS_TOKEN);
+    }
+    return names.isEmpty() ? "(none)" : String.join(", ", names);
+  }
+
+  private static List<Pattern> patterns(ServiceConfig service, List<ConfigError> errors) {
+    List<Pattern> out = new ArrayList<>();
+    for (String regex : service.config().strings("authenticateURLsMatching")) {
+      try {
+        out.add(Pattern.compile(regex));
+      } catch (PatternSyntaxException e) {
+        errors.add(
+            new ConfigError(
+                service.config().position("authenticateURLsMatching"),
+                "service "
+                    + service.name()
+                    + ": authenticateURLsMatching '"
+                    + regex
+                    + "' is not a valid regular expression: "
+                    + e.getDescription()));
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static Optional<URI> upstream(ServiceConfig service, List<ConfigError> errors) {
+    Optional<String> text = service.config().string("upstream");
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      URI uri = new URI(text.get());
+      String scheme = uri.getScheme();
+      if (uri.getHost() == null || !("http".equals(scheme) || "https".equals(scheme))) {
+        throw new java.net.URISyntaxException(text.get(), "needs http:// or https:// and a host");
+      }
+      return Optional.of(uri);
+    } catch (java.net.URISyntaxException e) {
+      errors.add(
+          new ConfigError(
+              service.config().position("upstream"),
+              "service "
+                  + service.name()
+                  + ": upstream '"
+                  + text.get()
+                  + "' is not a URL like https://api.example.com: "
+                  + e.getReason()));
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,135 @@
+package io.secretless.http;
+
+import io.secretless.credentials.Credentials;
+import io.secretless.credentials.oauth2.OAuth2Token;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One service's credentials for one client connection, with the header and query values rendered
+ * from them (re-rendered only when the OAuth2 token changes), and the strings that must never be
+ * echoed back to the client. Lives on the connection's event loop.
+ */
+final class RouteCredentials implements AutoCloseable {
+  private static final int MIN_NEEDLE = 4;
+
+  private final Credentials credentials;
+  private final Map<String, String> values = new HashMap<>();
+  private OAuth2Token renderedFor;
+  private boolean rendered;
+  private List<Map.Entry<String, String>> headers = List.of();
+  private List<Map.Entry<String, String>> query = List.of();
+  private List<String> needles = List.of();
+
+  RouteCredentials(Credentials credentials) {
+    this.credentials = credentials;
+    if (credentials != null) {
+      for (String name : credentials.names()) {
+        values.put(name, credentials.get(name).orElseThrow().revealString());
+      }
+    }
+  }
+
+  static RouteCredentials none() {
+    return new RouteCredentials(null);
+  }
+
+  /** Renders the route's templates for {@code token} (null without OAuth2), cached. */
+  void render(HttpRoute route, OAuth2Token token) {
+    if (rendered && (token == renderedFor || !route.usesAccessToken())) {
+      return;
+    }
+    if (token != null) {
+      values.put(HttpRoute.ACCESS_TOKEN, token.reveal());
+    }
+    headers = renderAll(route.headers());
+    query = renderAll(route.queryParams());
+    List<String> n = new ArrayList<>();
+    values.values().stream().filter(v -> v.length() >= MIN_NEEDLE).forEach(n::add);
+    headers.stream().map(Map.Entry::getValue).filter(v -> v.length() >= MIN_NEEDLE).forEach(n::add);
+    needles = List.copyOf(n);
+    renderedFor = token;
+    rendered = true;
+  }
+
+  private List<Map.Entry<String, String>> renderAll(Map<String, HeaderTemplate> templates) {
+    List<Map.Entry<String, String>> out = new ArrayList<>(templates.size());
+    templates.forEach((k, t) -> out.add(Map.entry(k, t.render(values::get))));
+    return List.copyOf(out);
+  }
+
+  List<Map.Entry<String, String>> headers() {
+    return headers;
+  }
+
+  /** Whether {@code value} (a response header) repeats a secret value or an injected header. */
+  boolean echoes(String value) {
+    for (String n : needles) {
+      if (value.contains(n)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  boolean hasNeedles() {
+    return !needles.isEmpty();
+  }
+
+  /** {@code origin} with the rendered query parameters set (replacing the client's). */
+  String withQuery(String origin) {
+    if (query.isEmpty()) {
+      return origin;
+    }
+    int q = origin.indexOf('?');
+    StringBuilder out = new StringBuilder(q < 0 ? origin : origin.substring(0, q));
+    char sep = '?';
+    if (q >= 0) {
+      for (String pair : origin.substring(q + 1).split("&")) {
+        if (pair.isEmpty() || overridden(pair)) {
+          continue;
+        }
+        out.append(sep).append(pair);
+        sep = '&';
+      }
+    }
+    for (Map.Entry<String, String> e : query) {
+      out.append(sep)
+          .append(URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8))
+          .append('=')
+          .append(URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8));
+      sep = '&';
+    }
+    return out.toString();
+  }
+
+  private boolean overridden(String pair) {
+    int eq = pair.indexOf('=');
+    String raw = eq < 0 ? pair : pair.substring(0, eq);
+    String name;
+    try {
+      name = URLDecoder.decode(raw, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      name = raw;
+    }
+    for (Map.Entry<String, String> e : query) {
+      if (e.getKey().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void close() {
+    if (credentials != null) {
+      credentials.close();
+    }
+    values.clear();
+  }
+}

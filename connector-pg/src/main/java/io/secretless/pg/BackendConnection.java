@@ -1,0 +1,187 @@
+package io.secretless.pg;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.secretless.connector.ConnectorSession;
+import io.secretless.connector.FailureReason;
+import io.secretless.pg.message.SSLRequest;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Opens a connection to the backend and, unless sslmode is disable, negotiates TLS: SSLRequest,
+ * then {@code S} and a TLS handshake, or {@code N} and a failure (never a silent downgrade). The
+ * returned future completes with a channel ready for the StartupMessage, or fails with a {@link
+ * PgException} naming the backend and the cause.
+ */
+final class BackendConnection {
+  private BackendConnection() {}
+
+  static Future<Channel> open(
+      ConnectorSession session,
+      BackendSettings settings,
+      Optional<SslContext> tls,
+      Consumer<Channel> connected) {
+    Promise<Channel> ready = session.client().eventLoop().newPromise();
+    ChannelFuture connect =
+        session
+            .backend()
+            .handler(new Negotiation(settings, tls, ready))
+            .connect(settings.host(), settings.port());
+    connect.addListener(
+        (ChannelFuture f) -> {
+          if (f.isSuccess()) {
+            connected.accept(f.channel());
+          } else {
+            ready.tryFailure(
+                new PgException(
+                    FailureReason.BACKEND_UNREACHABLE,
+                    PgException.CANNOT_CONNECT,
+                    "cannot connect to backend " + settings.address() + ": " + describe(f.cause()),
+                    f.cause()));
+          }
+        });
+    return ready;
+  }
+
+  private static String describe(Throwable cause) {
+    if (cause instanceof ConnectTimeoutException) {
+      return "connect timed out";
+    }
+    if (cause instanceof ConnectException) {
+      return "connection refused";
+    }
+    if (cause instanceof UnknownHostException) {
+      return "unknown host";
+    }
+    return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+  }
+
+  /** SSLRequest, the one-byte answer, then the TLS handshake; removes itself when done. */
+  private static final class Negotiation extends ChannelInboundHandlerAdapter {
+    private final BackendSettings settings;
+    private final Optional<SslContext> tls;
+    private final Promise<Channel> ready;
+
+    Negotiation(BackendSettings settings, Optional<SslContext> tls, Promise<Channel> ready) {
+      this.settings = settings;
+      this.tls = tls;
+      this.ready = ready;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      ctx.fireChannelActive();
+      if (tls.isEmpty()) {
+        ctx.pipeline().remove(this);
+        ready.trySuccess(ctx.channel());
+        return;
+      }
+      ByteBuf request = ctx.alloc().buffer(8);
+      new SSLRequest().encode(request);
+      ctx.writeAndFlush(request)
+          .addListener(
+              f -> {
+                if (f.isSuccess()) {
+                  ctx.read();
+                } else {
+                  fail("cannot send SSLRequest: " + f.cause().getMessage());
+                }
+              });
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ByteBuf in = (ByteBuf) msg;
+      try {
+        if (!in.isReadable()) {
+          ctx.read();
+          return;
+        }
+        byte answer = in.readByte();
+        if (answer == 'S' && !in.isReadable()) {
+          startTls(ctx);
+        } else if (answer == 'S') {
+          fail("backend sent unencrypted data after accepting TLS");
+        } else if (answer == 'N') {
+          ready.tryFailure(
+              new PgException(
+                  FailureReason.BACKEND_PROTOCOL,
+                  PgException.CANNOT_CONNECT,
+                  "backend "
+                      + settings.address()
+                      + " does not accept TLS, and sslmode is "
+                      + settings.sslMode().text()));
+        } else {
+          fail("backend answered the SSLRequest with '" + (char) answer + "'");
+        }
+      } finally {
+        in.release();
+      }
+    }
+
+    private void startTls(ChannelHandlerContext ctx) {
+      String peer = settings.sslHost().orElse(settings.host());
+      SslHandler ssl = tls.get().newHandler(ctx.alloc(), peer, settings.port());
+      Channel channel = ctx.channel();
+      ctx.pipeline().replace(this, "pg-backend-tls", ssl);
+      ssl.handshakeFuture()
+          .addListener(
+              f -> {
+                if (f.isSuccess()) {
+                  ready.trySuccess(channel);
+                } else {
+                  ready.tryFailure(
+                      new PgException(
+                          FailureReason.BACKEND_PROTOCOL,
+                          PgException.CANNOT_CONNECT,
+                          "TLS handshake with backend "
+                              + settings.address()
+                              + " failed (sslmode="
+                              + settings.sslMode().text()
+                              + "): "
+                              + rootMessage(f.cause()),
+                          f.cause()));
+                }
+              });
+      channel.read();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      fail("backend closed the connection during TLS negotiation");
+      ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      fail(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+    }
+
+    private void fail(String detail) {
+      ready.tryFailure(
+          new PgException(
+              FailureReason.BACKEND_PROTOCOL,
+              PgException.CANNOT_CONNECT,
+              "backend " + settings.address() + ": " + detail));
+    }
+
+    private static String rootMessage(Throwable t) {
+      Throwable root = t;
+      while (root.getCause() != null && root.getCause() != root) {
+        root = root.getCause();
+      }
+      return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+  }
+}

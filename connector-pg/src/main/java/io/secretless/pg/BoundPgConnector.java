@@ -1,0 +1,108 @@
+package io.secretless.pg;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.Future;
+import io.secretless.config.ServiceConfig;
+import io.secretless.connector.BoundConnector;
+import io.secretless.connector.ConnectorSession;
+import io.secretless.credentials.Credentials;
+import io.secretless.pg.message.BackendKeyData;
+import io.secretless.pg.message.CancelRequest;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The PostgreSQL connector serving one service's listener. */
+final class BoundPgConnector implements BoundConnector {
+  private static final Logger log = LoggerFactory.getLogger(BoundPgConnector.class);
+
+  private final ServiceConfig service;
+  private final Optional<SslContext> clientTls;
+  private final BackendTls backendTls = new BackendTls();
+  private final CancelKeys cancelKeys = new CancelKeys();
+
+  BoundPgConnector(ServiceConfig service, Optional<SslContext> clientTls) {
+    this.service = service;
+    this.clientTls = clientTls;
+  }
+
+  @Override
+  public void accept(ConnectorSession session) {
+    new PgHandshake(this, session).begin();
+  }
+
+  ServiceConfig service() {
+    return service;
+  }
+
+  Optional<SslContext> clientTls() {
+    return clientTls;
+  }
+
+  BackendTls backendTls() {
+    return backendTls;
+  }
+
+  CancelKeys cancelKeys() {
+    return cancelKeys;
+  }
+
+  /**
+   * Forwards a client's CancelRequest to the backend connection its key maps to, with the real key,
+   * over a new connection made with fresh credentials (same TLS rules as the session). As
+   * PostgreSQL does, the client gets no answer either way; an unknown key is ignored.
+   */
+  void forwardCancel(ConnectorSession session, CancelRequest request) {
+    Optional<BackendKeyData> target = cancelKeys.lookup(request);
+    if (target.isEmpty()) {
+      log.debug("service {}: CancelRequest with an unknown key ignored", service.name());
+      session.complete();
+      return;
+    }
+    Channel client = session.client();
+    session
+        .credentials(service)
+        .whenCompleteAsync(
+            (credentials, error) -> {
+              if (error != null) {
+                log.warn(
+                    "service {}: cannot forward cancel: {}", service.name(), error.getMessage());
+                session.complete();
+                return;
+              }
+              sendCancel(session, credentials, target.get());
+            },
+            client.eventLoop());
+  }
+
+  private void sendCancel(
+      ConnectorSession session, Credentials credentials, BackendKeyData backendKey) {
+    try (credentials) {
+      BackendSettings settings = BackendSettings.from(credentials);
+      BackendConnection.open(session, settings, backendTls.context(settings), channel -> {})
+          .addListener(
+              (Future<Channel> ready) -> {
+                if (!ready.isSuccess()) {
+                  log.warn(
+                      "service {}: cannot forward cancel: {}",
+                      service.name(),
+                      ready.cause().getMessage());
+                  session.complete();
+                  return;
+                }
+                Channel backend = ready.getNow();
+                CancelRequest real =
+                    new CancelRequest(backendKey.processId(), backendKey.secretKey());
+                backend
+                    .writeAndFlush(PgHandshake.encode(backend, real))
+                    .addListener(ChannelFutureListener.CLOSE)
+                    .addListener(f -> session.complete());
+              });
+    } catch (PgException e) {
+      log.warn("service {}: cannot forward cancel: {}", service.name(), e.getMessage());
+      session.complete();
+    }
+  }
+}

@@ -1,0 +1,95 @@
+package io.secretless.pg;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslContext;
+import io.secretless.connector.FailureReason;
+import io.secretless.pg.message.CancelRequest;
+import io.secretless.pg.message.FrontendDecoder;
+import io.secretless.pg.message.GSSENCRequest;
+import io.secretless.pg.message.SSLRequest;
+import io.secretless.pg.message.SslResponse;
+import io.secretless.pg.message.StartupMessage;
+import java.util.Optional;
+
+/**
+ * The client side of the startup: answers SSLRequest ({@code S} and TLS when the service configures
+ * client TLS, else {@code N}) and GSSENCRequest ({@code N}), forwards a CancelRequest, and passes
+ * the StartupMessage on to the login. The client's user and password play no part.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+  static final String CLIENT_TLS = "pg-client-tls";
+
+  private final PgHandshake handshake;
+  private final Optional<SslContext> tls;
+  private boolean encrypted;
+  private final java.util.Set<String> asked = new java.util.HashSet<>();
+
+  FrontendHandler(PgHandshake handshake, Optional<SslContext> tls) {
+    this.handshake = handshake;
+    this.tls = tls;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (handshake.over() && !(msg instanceof ByteBuf)) {
+      return; // failed already; the decoder may still hand us what followed in the same read
+    }
+    switch (msg) {
+      case ByteBuf bytes -> handshake.heldFromClient(bytes); // pipelined after StartupMessage
+      case SSLRequest r -> sslRequest(ctx);
+      case GSSENCRequest r -> {
+        encryptionRequest("GSSENCRequest");
+        ctx.writeAndFlush(encode(ctx, SslResponse.NO));
+        ctx.read();
+      }
+      case CancelRequest r -> handshake.cancel(r);
+      case StartupMessage m -> handshake.startup(m);
+      default -> handshake.fail(PgException.clientProtocol("unexpected message " + msg));
+    }
+  }
+
+  private void sslRequest(ChannelHandlerContext ctx) {
+    encryptionRequest("SSLRequest");
+    if (tls.isEmpty()) {
+      ctx.writeAndFlush(encode(ctx, SslResponse.NO));
+      ctx.read();
+      return;
+    }
+    FrontendDecoder decoder = (FrontendDecoder) ctx.pipeline().get(PgHandshake.FRONTEND_DECODER);
+    if (decoder.buffered() > 0) {
+      // Bytes sent before the TLS handshake would be taken as if they came over TLS.
+      throw PgException.clientProtocol("received unencrypted data after SSLRequest");
+    }
+    encrypted = true;
+    ctx.writeAndFlush(encode(ctx, SslResponse.YES))
+        .addListener(
+            f -> {
+              if (f.isSuccess()) {
+                ctx.pipeline().addFirst(CLIENT_TLS, tls.get().newHandler(ctx.alloc()));
+                ctx.read();
+              }
+            });
+  }
+
+  private void encryptionRequest(String what) {
+    if (encrypted) {
+      throw PgException.clientProtocol(what + " on an encrypted connection");
+    }
+    if (!asked.add(what)) {
+      throw PgException.clientProtocol("duplicate " + what);
+    }
+  }
+
+  private static ByteBuf encode(ChannelHandlerContext ctx, SslResponse response) {
+    ByteBuf out = ctx.alloc().buffer(1);
+    response.encode(out);
+    return out;
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    handshake.fail(PgException.of(cause, FailureReason.CLIENT_PROTOCOL));
+  }
+}

@@ -1,0 +1,230 @@
+package io.secretless.pg;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
+import io.secretless.config.ServiceConfig;
+import io.secretless.connector.ConnectorSession;
+import io.secretless.connector.FailureReason;
+import io.secretless.credentials.Credentials;
+import io.secretless.pg.message.BackendDecoder;
+import io.secretless.pg.message.BackendMessage;
+import io.secretless.pg.message.CancelRequest;
+import io.secretless.pg.message.ErrorResponse;
+import io.secretless.pg.message.FrontendDecoder;
+import io.secretless.pg.message.FrontendMessage;
+import io.secretless.pg.message.NegotiateProtocolVersion;
+import io.secretless.pg.message.StartupMessage;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+/**
+ * One client connection from accept to relay: the client's StartupMessage, the credentials, the
+ * backend login, then the hand-over to the broker's relay. Every failure ends in {@link #fail}: a
+ * FATAL ErrorResponse to the client, credentials zeroed, the backend closed, {@code session.fail}.
+ * Runs on the client's event loop only.
+ */
+final class PgHandshake {
+  static final String FRONTEND_DECODER = "pg-frontend-decoder";
+  static final String FRONTEND_HANDLER = "pg-frontend";
+  static final String BACKEND_DECODER = "pg-backend-decoder";
+  static final String BACKEND_LOGIN = "pg-backend-login";
+
+  private final BoundPgConnector connector;
+  private final ConnectorSession session;
+  private final ServiceConfig service;
+  private final Channel client;
+  private final List<ByteBuf> clientBytes = new ArrayList<>();
+  private final List<ByteBuf> backendBytes = new ArrayList<>();
+  private Channel backend;
+  private Credentials credentials;
+  private boolean over;
+
+  PgHandshake(BoundPgConnector connector, ConnectorSession session) {
+    this.connector = connector;
+    this.session = session;
+    this.service = connector.service();
+    this.client = session.client();
+  }
+
+  void begin() {
+    client
+        .pipeline()
+        .addLast(FRONTEND_DECODER, new FrontendDecoder())
+        .addLast(FRONTEND_HANDLER, new FrontendHandler(this, connector.clientTls()));
+    client.closeFuture().addListener(f -> clientClosed());
+    client.read();
+  }
+
+  BoundPgConnector connector() {
+    return connector;
+  }
+
+  ConnectorSession session() {
+    return session;
+  }
+
+  Channel client() {
+    return client;
+  }
+
+  boolean over() {
+    return over;
+  }
+
+  /** The connection carries a CancelRequest: no login, no relay. */
+  void cancel(CancelRequest request) {
+    over = true; // the decoder decodes nothing after a CancelRequest; the broker closes us
+    connector.forwardCancel(session, request);
+  }
+
+  /** The client is logged in as far as it knows: find credentials, then log in to the backend. */
+  void startup(StartupMessage startup) {
+    Map<String, String> parameters = new LinkedHashMap<>();
+    List<String> protocolOptions = new ArrayList<>();
+    startup
+        .parameters()
+        .forEach(
+            (name, value) -> {
+              if (name.startsWith("_pq_.")) {
+                protocolOptions.add(name);
+              } else if (!name.equals("user")) {
+                parameters.put(name, value);
+              }
+            });
+    if (startup.minorVersion() > 0 || !protocolOptions.isEmpty()) {
+      writeToClient(new NegotiateProtocolVersion(0, protocolOptions));
+    }
+    session
+        .credentials(service)
+        .whenCompleteAsync(
+            (resolved, error) -> {
+              if (error != null) {
+                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                fail(
+                    new PgException(
+                        FailureReason.CREDENTIALS, PgException.CANNOT_CONNECT, cause.getMessage()));
+              } else if (over) {
+                resolved.close();
+              } else {
+                login(resolved, parameters);
+              }
+            },
+            client.eventLoop());
+  }
+
+  private void login(Credentials resolved, Map<String, String> clientParameters) {
+    credentials = resolved;
+    BackendSettings settings;
+    try {
+      settings = BackendSettings.from(resolved);
+      var tls = connector.backendTls().context(settings);
+      BackendConnection.open(session, settings, tls, channel -> backend = channel)
+          .addListener((Future<Channel> f) -> loggedIn(f, settings, clientParameters));
+    } catch (PgException e) {
+      fail(e);
+    }
+  }
+
+  private void loggedIn(
+      Future<Channel> ready, BackendSettings settings, Map<String, String> clientParameters) {
+    if (!ready.isSuccess()) {
+      fail(ready.cause());
+      return;
+    }
+    if (over) {
+      ready.getNow().close();
+      return;
+    }
+    BackendLogin login = new BackendLogin(this, settings, clientParameters);
+    backend.pipeline().addLast(BACKEND_DECODER, new BackendDecoder()).addLast(BACKEND_LOGIN, login);
+    login.start();
+  }
+
+  /** The backend accepted the credentials: they are zeroed now. */
+  void authenticated() {
+    closeCredentials();
+  }
+
+  void writeToClient(BackendMessage message) {
+    ByteBuf out = client.alloc().buffer();
+    message.encode(out);
+    client.write(out);
+  }
+
+  static ByteBuf encode(Channel channel, FrontendMessage message) {
+    ByteBuf out = channel.alloc().buffer();
+    message.encode(out);
+    return out;
+  }
+
+  /** Bytes the client sent after its StartupMessage, to forward before relaying. */
+  void heldFromClient(ByteBuf bytes) {
+    clientBytes.add(bytes);
+  }
+
+  /** Bytes the backend sent after ReadyForQuery, to forward before relaying. */
+  void heldFromBackend(ByteBuf bytes) {
+    backendBytes.add(bytes);
+  }
+
+  /** ReadyForQuery was written to the client: remove our handlers and hand over to the relay. */
+  void relay() {
+    over = true;
+    client.pipeline().remove(FRONTEND_DECODER); // forwards what it buffered to the handler
+    client.pipeline().remove(FRONTEND_HANDLER);
+    backend.pipeline().remove(BACKEND_DECODER);
+    backend.pipeline().remove(BACKEND_LOGIN);
+    backendBytes.forEach(client::write);
+    clientBytes.forEach(backend::write);
+    backendBytes.clear();
+    clientBytes.clear();
+    client.flush();
+    backend.flush();
+    session.relay(backend);
+  }
+
+  /** Ends the connection with a FATAL ErrorResponse carrying the cause's SQLSTATE. */
+  void fail(Throwable cause) {
+    fail(PgException.of(cause, FailureReason.INTERNAL));
+  }
+
+  void fail(PgException e) {
+    if (over) {
+      return;
+    }
+    over = true;
+    String prefix = "service " + service.name() + ": ";
+    String message = e.getMessage().startsWith(prefix) ? e.getMessage() : prefix + e.getMessage();
+    closeCredentials();
+    clientBytes.forEach(ByteBuf::release);
+    backendBytes.forEach(ByteBuf::release);
+    if (backend != null) {
+      backend.close();
+    }
+    if (client.isActive()) {
+      writeToClient(ErrorResponse.fatal(e.sqlState(), "secretless: " + message));
+    }
+    session.fail(e.reason(), message);
+  }
+
+  private void clientClosed() {
+    if (!over) {
+      fail(
+          new PgException(
+              FailureReason.CLIENT_PROTOCOL,
+              PgException.PROTOCOL_VIOLATION,
+              "client closed the connection during the startup"));
+    }
+  }
+
+  private void closeCredentials() {
+    if (credentials != null) {
+      credentials.close();
+      credentials = null;
+    }
+  }
+}

@@ -1,0 +1,185 @@
+package io.secretless.pg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.secretless.config.ConfigTree;
+import io.secretless.config.ListenAddress;
+import io.secretless.config.Position;
+import io.secretless.connector.FailureReason;
+import io.secretless.pg.message.BackendDecoder;
+import io.secretless.pg.message.BackendMessage;
+import io.secretless.pg.message.ErrorResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Malformed or unsupported client packets get a FATAL ErrorResponse (08P01) and a closed
+ * connection. No backend is involved: the broker refuses before fetching credentials.
+ */
+class ClientProtocolTest {
+  private static final Map<String, String> NOWHERE =
+      Map.of("host", "127.0.0.1", "port", "1", "username", "u", "sslmode", "disable");
+
+  private static MiniBroker broker() throws InterruptedException {
+    return broker(ConfigTree.empty(Position.unknown("t")));
+  }
+
+  private static MiniBroker broker(ConfigTree config) throws InterruptedException {
+    return new MiniBroker(
+        PgServers.service("pg-unit", new ListenAddress.Tcp("127.0.0.1", 0), NOWHERE, config));
+  }
+
+  /** Sends {@code bytes}, reads until the broker closes; returns the raw answer. */
+  private static byte[] exchange(int port, byte[] bytes) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(bytes);
+      socket.getOutputStream().flush();
+      return socket.getInputStream().readAllBytes(); // ends at EOF: the broker closed
+    }
+  }
+
+  private static List<BackendMessage> messages(byte[] answer) {
+    var in = Unpooled.wrappedBuffer(answer);
+    List<BackendMessage> out = new ArrayList<>();
+    while (in.readableBytes() >= 5) {
+      byte tag = in.readByte();
+      int length = in.readInt();
+      out.add(BackendDecoder.decodeBody(tag, in.readSlice(length - 4)));
+    }
+    assertThat(in.readableBytes()).isZero();
+    return out;
+  }
+
+  private static byte[] packet(int length, int code, byte... rest) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(length);
+    out.writeInt(code);
+    out.write(rest);
+    return bytes.toByteArray();
+  }
+
+  private static ErrorResponse onlyError(byte[] answer) {
+    List<BackendMessage> messages = messages(answer);
+    assertThat(messages).hasSize(1).first().isInstanceOf(ErrorResponse.class);
+    return (ErrorResponse) messages.get(0);
+  }
+
+  @ParameterizedTest(name = "length {0}")
+  @ValueSource(ints = {0, 3, 7, 10_001, 1 << 30, -8})
+  void fuzzedLengthsGetAProtocolErrorAndAClosedConnection(int length) throws Exception {
+    try (MiniBroker broker = broker()) {
+      ErrorResponse error = onlyError(exchange(broker.port(), packet(length, 196608)));
+      assertThat(error.sqlState()).isEqualTo("08P01");
+      assertThat(error.severity()).isEqualTo("FATAL");
+      assertThat(error.message())
+          .startsWith("secretless: service pg-unit: invalid startup packet length " + length);
+      assertThat(broker.reasons).containsExactly(FailureReason.CLIENT_PROTOCOL);
+    }
+  }
+
+  @ParameterizedTest(name = "version code {0}")
+  @ValueSource(ints = {0x20000, 0x40000, 1234, 0})
+  void unknownProtocolVersionsAreRefused(int code) throws Exception {
+    try (MiniBroker broker = broker()) {
+      ErrorResponse error = onlyError(exchange(broker.port(), packet(9, code, (byte) 0)));
+      assertThat(error.sqlState()).isEqualTo("08P01");
+      assertThat(error.message()).contains("unsupported frontend protocol");
+    }
+  }
+
+  @Test
+  void startupPacketWithoutTerminatorIsRefused() throws Exception {
+    try (MiniBroker broker = broker()) {
+      ErrorResponse error =
+          onlyError(
+              exchange(
+                  broker.port(),
+                  packet(12, 196608, (byte) 'u', (byte) 's', (byte) 'e', (byte) 'r')));
+      assertThat(error.message()).contains("invalid startup packet layout");
+    }
+  }
+
+  @Test
+  void sslAndGssencRequestsAreAnsweredNoWithoutClientTls() throws Exception {
+    try (MiniBroker broker = broker();
+        Socket socket = new Socket("127.0.0.1", broker.port())) {
+      socket.setSoTimeout(10_000);
+      InputStream in = socket.getInputStream();
+      socket.getOutputStream().write(packet(8, 80877104));
+      assertThat(in.read()).isEqualTo('N');
+      socket.getOutputStream().write(packet(8, 80877103));
+      assertThat(in.read()).isEqualTo('N');
+      socket.getOutputStream().write(packet(8, 80877103));
+      ErrorResponse error = onlyError(in.readAllBytes());
+      assertThat(error.message()).contains("duplicate SSLRequest");
+    }
+  }
+
+  @Test
+  void bytesPipelinedAfterAnSslRequestAreRefusedWhenTlsIsOffered() throws Exception {
+    Position at = Position.unknown("t");
+    ConfigTree tls =
+        new ConfigTree(
+            Map.of("cert", resource("unit.crt"), "key", resource("unit.key")), Map.of(), at);
+    try (MiniBroker broker = broker(new ConfigTree(Map.of("tls", tls), Map.of(), at))) {
+      ByteArrayOutputStream both = new ByteArrayOutputStream();
+      both.write(packet(8, 80877103));
+      both.write(packet(9, 196608, (byte) 0));
+      ErrorResponse error = onlyError(exchange(broker.port(), both.toByteArray()));
+      assertThat(error.message()).contains("unencrypted data after SSLRequest");
+    }
+  }
+
+  static String resource(String name) throws Exception {
+    return Path.of(ClientProtocolTest.class.getResource("/tls/" + name).toURI()).toString();
+  }
+
+  @Test
+  void cancelRequestWithAnUnknownKeyIsClosedWithoutAnswer() throws Exception {
+    try (MiniBroker broker = broker()) {
+      assertThat(exchange(broker.port(), packet(16, 80877102, new byte[8]))).isEmpty();
+      assertThat(broker.failures).isEmpty();
+    }
+  }
+
+  @Test
+  void newerProtocolMinorIsNegotiatedDownBeforeTheLoginResult() throws Exception {
+    try (MiniBroker broker = broker()) {
+      byte[] option = "_pq_.x\0y\0\0".getBytes();
+      List<BackendMessage> answer =
+          messages(exchange(broker.port(), packet(8 + option.length, 0x30002, option)));
+      assertThat(answer.get(0))
+          .isEqualTo(new io.secretless.pg.message.NegotiateProtocolVersion(0, List.of("_pq_.x")));
+      assertThat(((ErrorResponse) answer.get(1)).message())
+          .isEqualTo(
+              "secretless: service pg-unit: cannot connect to backend 127.0.0.1:1: connection refused");
+    }
+  }
+
+  @Test
+  void tlsConfigWithAMissingFileFailsAtOpenNamingTheService() {
+    Position at = Position.unknown("t");
+    ConfigTree tls =
+        new ConfigTree(
+            Map.of("cert", "/nonexistent/cert.pem", "key", "/nonexistent/key.pem"), Map.of(), at);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> broker(new ConfigTree(Map.of("tls", tls), Map.of(), at)))
+        .hasMessageContaining("service pg-unit: config.tls: cannot load certificate or key")
+        .hasMessageContaining("/nonexistent/cert.pem");
+    assertThat(Files.exists(Path.of("/nonexistent"))).isFalse();
+  }
+}
