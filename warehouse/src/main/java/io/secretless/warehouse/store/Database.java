@@ -5,12 +5,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.secretless.warehouse.WarehouseException;
 import io.secretless.warehouse.WarehouseException.ErrorCode;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -72,11 +76,11 @@ public final class Database implements AutoCloseable {
   public static Database postgresql(String url, Duration writeTimeout, int poolSize) {
     var config = new HikariConfig();
     String jdbc = url.startsWith("jdbc:") ? url : "jdbc:" + stripUserInfo(url, config);
-    config.setJdbcUrl(jdbc);
+    // Credentials go to the pool, not the URL, so no library ever logs them with the URL.
+    config.setJdbcUrl(stripCredentialParams(jdbc, config));
     config.setMaximumPoolSize(poolSize);
     config.setPoolName("warehouse-postgresql");
-    String shown = jdbc.replaceAll("password=[^&]*", "password=***");
-    return open(config, Dialect.POSTGRESQL, writeTimeout, "PostgreSQL " + shown);
+    return open(config, Dialect.POSTGRESQL, writeTimeout, "PostgreSQL " + config.getJdbcUrl());
   }
 
   private static String stripUserInfo(String url, HikariConfig config) {
@@ -92,6 +96,26 @@ public final class Database implements AutoCloseable {
     String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
     String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
     return "postgresql://" + uri.getHost() + port + uri.getRawPath() + query;
+  }
+
+  private static String stripCredentialParams(String jdbc, HikariConfig config) {
+    int q = jdbc.indexOf('?');
+    if (q < 0) {
+      return jdbc;
+    }
+    List<String> kept = new ArrayList<>();
+    for (String param : jdbc.substring(q + 1).split("&")) {
+      String decoded =
+          URLDecoder.decode(param.substring(param.indexOf('=') + 1), StandardCharsets.UTF_8);
+      if (param.startsWith("user=")) {
+        config.setUsername(decoded);
+      } else if (param.startsWith("password=")) {
+        config.setPassword(decoded);
+      } else if (!param.isEmpty()) {
+        kept.add(param);
+      }
+    }
+    return jdbc.substring(0, q) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
   }
 
   private static Database open(
