@@ -5,20 +5,20 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The last handler of an upstream connection: hands responses to the {@link ProxyHandler} whose
+ * The last handler of an upstream connection: hands responses to the {@link UpstreamLeg} whose
  * request the connection serves, or, while idle in the pool, closes on anything unexpected.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   final UpstreamPool.Key key;
   private final UpstreamPool pool;
-  private ProxyHandler owner;
+  private UpstreamLeg owner;
 
   UpstreamHandler(UpstreamPool.Key key, UpstreamPool pool) {
     this.key = key;
     this.pool = pool;
   }
 
-  void bind(ProxyHandler owner) {
+  void bind(UpstreamLeg owner) {
     this.owner = owner;
   }
 
@@ -53,7 +53,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     pool.remove(key, ctx.channel());
-    ProxyHandler o = owner;
+    UpstreamLeg o = owner;
     owner = null;
     if (o != null) {
       o.onUpstreamClosed(ctx.channel(), null);
@@ -62,7 +62,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ProxyHandler o = owner;
+    UpstreamLeg o = owner;
     owner = null;
     if (o != null) {
       o.onUpstreamClosed(ctx.channel(), cause);

@@ -1,0 +1,80 @@
+package io.secretless.http;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.secretless.credentials.oauth2.OAuth2Token;
+
+/** The request a {@link ProxyHandler} is serving, and how far it has got. Event-loop confined. */
+final class Exchange {
+  final HttpRequest request;
+  final RequestTarget target;
+  final HttpVersion clientVersion;
+  final boolean replayable;
+  boolean clientKeepAlive;
+  RouteCredentials creds;
+  OAuth2Token token;
+  Channel upstream;
+  UpstreamHandler upstreamHandler;
+  boolean reused;
+  boolean requestDone;
+  boolean responseStarted;
+  boolean upstreamKeepAlive;
+  boolean informational;
+  boolean swallowing;
+  boolean retried;
+  String payloadHash;
+  byte[] body;
+
+  Exchange(HttpRequest request, RequestTarget target) {
+    this.request = request;
+    this.target = target;
+    this.clientVersion = request.protocolVersion();
+    this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+    this.replayable = bodyless(request);
+  }
+
+  String service() {
+    return target.route() == null ? "(unmatched, forwarded)" : target.route().name();
+  }
+
+  /** Whether signing needs the body: AWS without X-Amz-Content-Sha256, OAuth1 with a form. */
+  boolean needsWholeBody() {
+    BoundRoute route = target.route();
+    if (route == null || replayable || body != null) {
+      return false;
+    }
+    return (route.route().aws().isPresent() && !request.headers().contains("X-Amz-Content-Sha256"))
+        || (route.route().oauth1().isPresent() && isForm(request));
+  }
+
+  /** Sets the AWS payload hash when the route signs with SigV4 and it is not known yet. */
+  void hashPayloadForAws() {
+    BoundRoute route = target.route();
+    if (route != null && route.route().aws().isPresent() && payloadHash == null) {
+      String sent = request.headers().get("X-Amz-Content-Sha256");
+      payloadHash =
+          sent != null ? sent : body == null ? AwsSigV4.EMPTY_SHA256 : AwsSigV4.sha256Hex(body);
+    }
+  }
+
+  /** For an OAuth1 route and a form request, the form body to sign; else null. */
+  String formBodyForOAuth1() {
+    BoundRoute route = target.route();
+    if (route != null && route.route().oauth1().isPresent() && isForm(request)) {
+      return body == null ? "" : new String(body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+    return null;
+  }
+
+  static boolean bodyless(HttpRequest r) {
+    return !HttpUtil.isTransferEncodingChunked(r) && HttpUtil.getContentLength(r, 0L) == 0;
+  }
+
+  private static boolean isForm(HttpRequest r) {
+    String type = r.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    return type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33);
+  }
+}

@@ -1,0 +1,182 @@
+package io.secretless.http;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.secretless.connector.ConnectorSession;
+
+/**
+ * The upstream side of one client connection: takes a pooled connection or dials one, sends the
+ * request head, relays the response to the client (with backpressure), and gives the connection
+ * back to the pool or closes it. Calls back into its {@link ProxyHandler} for the client side.
+ */
+final class UpstreamLeg {
+  private final ProxyHandler proxy;
+  private final HttpMetrics metrics;
+  private final ConnectorSession session;
+  private final UpstreamPool pool;
+  private final Channel client;
+
+  UpstreamLeg(
+      ProxyHandler proxy, HttpMetrics metrics, ConnectorSession session, UpstreamPool pool) {
+    this.proxy = proxy;
+    this.metrics = metrics;
+    this.session = session;
+    this.pool = pool;
+    this.client = session.client();
+  }
+
+  /** Sends the current request upstream, on a pooled connection unless {@code fresh}. */
+  void connect(boolean fresh) {
+    Exchange ex = proxy.current();
+    Channel pooled = fresh ? null : pool.acquire(ex.target.key());
+    if (pooled != null) {
+      attach(ex, pooled, true);
+      return;
+    }
+    UpstreamDial.connect(
+        session,
+        pool,
+        ex.target,
+        () -> proxy.current() == ex,
+        new UpstreamDial.Outcome() {
+          @Override
+          public void connected(Channel upstream) {
+            attach(ex, upstream, false);
+          }
+
+          @Override
+          public void failed(String what) {
+            upstreamFailed(ex, what);
+          }
+        });
+  }
+
+  private void upstreamFailed(Exchange ex, String what) {
+    RequestTarget t = ex.target;
+    metrics.count(t.route(), HttpMetrics.Outcome.UPSTREAM_ERROR);
+    proxy.respondError(
+        HttpResponseStatus.BAD_GATEWAY,
+        "service " + ex.service() + ": upstream " + t.host() + ":" + t.port() + " " + what,
+        ex.clientKeepAlive && (ex.requestDone || ex.replayable),
+        ex.requestDone);
+  }
+
+  private void attach(Exchange ex, Channel up, boolean reused) {
+    UpstreamHandler h = up.pipeline().get(UpstreamHandler.class);
+    h.bind(this);
+    ex.upstream = up;
+    ex.upstreamHandler = h;
+    ex.reused = reused;
+    up.write(ex.request, up.voidPromise());
+    if (ex.requestDone) { // a replay of a request without body
+      up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise());
+      proxy.waiting();
+    } else {
+      proxy.headSent();
+    }
+  }
+
+  /** A message from the upstream connection bound to the current request. */
+  void onUpstream(Object msg) {
+    Exchange ex = proxy.current();
+    if (ex == null) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof HttpResponse r) {
+      onResponseHead(ex, r);
+    }
+    if (msg instanceof HttpContent c) {
+      if (ex.swallowing) {
+        c.release();
+        if (c instanceof LastHttpContent) {
+          proxy.retryWithNewToken();
+        }
+        return;
+      }
+      boolean last = c instanceof LastHttpContent;
+      client.write(c, client.voidPromise());
+      if (last && ex.informational) {
+        ex.informational = false;
+      } else if (last) {
+        proxy.responseDone();
+        return;
+      }
+    }
+    if (!client.isWritable() && ex.upstream != null) {
+      ex.upstream.config().setAutoRead(false);
+    }
+  }
+
+  private void onResponseHead(Exchange ex, HttpResponse r) {
+    int code = r.status().code();
+    if (r.decoderResult().isFailure()) {
+      ex.upstream.close();
+      return;
+    }
+    if (code == 401 && ex.token != null && ex.replayable && !ex.retried && ex.requestDone) {
+      ex.swallowing = true;
+      return;
+    }
+    if (code >= 100 && code < 200 && code != 101) {
+      ex.informational = true;
+      client.write(r, client.voidPromise());
+      return;
+    }
+    ex.responseStarted = true;
+    ex.upstreamKeepAlive = HttpUtil.isKeepAlive(r);
+    ResponseHeads.toClient(r, ex);
+    client.write(r, client.voidPromise());
+  }
+
+  /** Unbinds the request's upstream connection: back to the pool when reusable. */
+  void release(Exchange ex, boolean reusable) {
+    Channel up = ex.upstream;
+    if (up == null) {
+      return;
+    }
+    ex.upstreamHandler.unbind();
+    ex.upstream = null;
+    up.config().setAutoRead(true);
+    if (reusable && up.isActive()) {
+      pool.release(ex.upstreamHandler.key, up);
+    } else {
+      up.close();
+    }
+  }
+
+  void onUpstreamWritable() {
+    proxy.onUpstreamWritable();
+  }
+
+  void flushClient() {
+    client.flush();
+  }
+
+  void onUpstreamClosed(Channel up, Throwable cause) {
+    Exchange ex = proxy.current();
+    if (ex == null || ex.upstream != up) {
+      return;
+    }
+    ex.upstream = null;
+    if (ex.responseStarted) {
+      proxy.closeClient(); // a truncated response: the client must see the connection drop
+      return;
+    }
+    if (ex.reused && ex.replayable && ex.requestDone && !ex.swallowing) {
+      ex.reused = false; // the server closed an idle pooled connection: one fresh try
+      ex.responseStarted = false;
+      connect(true);
+      return;
+    }
+    upstreamFailed(
+        ex,
+        "closed the connection before responding"
+            + (cause == null ? "" : ": " + UpstreamDial.reason(cause)));
+  }
+}
