@@ -7,15 +7,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code secretless.http.requests{service, outcome}}: forwarded, upstream_error, credentials_error,
- * token_retry, refused; service "unmatched" counts requests no service takes (refused, or forwarded
- * without credentials by opt-in), CONNECT and malformed requests. Counters are created when the
- * listener opens; counting is a lock-free add.
+ * {@code secretless.http.requests{service, outcome}}: forwarded, upstream_error, upstream_timeout,
+ * credentials_error, token_retry, refused; service "unmatched" counts requests no service takes
+ * (refused, or forwarded without credentials by opt-in), CONNECT and malformed requests. Counters
+ * are created when the listener opens; counting is a lock-free add.
  */
 final class HttpMetrics {
   enum Outcome {
     FORWARDED,
     UPSTREAM_ERROR,
+    UPSTREAM_TIMEOUT,
     CREDENTIALS_ERROR,
     TOKEN_RETRY,
     REFUSED

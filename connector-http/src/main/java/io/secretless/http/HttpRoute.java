@@ -5,6 +5,7 @@ import io.secretless.config.ConfigException;
 import io.secretless.config.ConfigTree;
 import io.secretless.config.ServiceConfig;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,11 @@ record HttpRoute(
     boolean forwardUnmatched,
     boolean usesAccessToken,
     Optional<AwsSigning> aws,
-    Optional<OAuth1> oauth1) {
+    Optional<OAuth1> oauth1,
+    Duration responseTimeout) {
+
+  /** How long the upstream may take to start its response when {@code responseTimeout} is unset. */
+  static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(60);
 
   /**
    * {@code config.oauth1}: templates for consumer_key, consumer_secret, token, token_secret, and
@@ -61,7 +66,8 @@ record HttpRoute(
           "forwardUnmatchedRequests",
           "oauth1",
           "region",
-          "service");
+          "service",
+          "responseTimeout");
 
   String name() {
     return service.name();
@@ -137,6 +143,7 @@ record HttpRoute(
           headers.values().stream().anyMatch(t -> t.references().contains(ACCESS_TOKEN))
               || query.values().stream().anyMatch(t -> t.references().contains(ACCESS_TOKEN));
       Optional<OAuth1> oauth1 = oauth1(service, hasToken, errors);
+      Duration responseTimeout = responseTimeout(service, errors);
       if (errors.size() > before) {
         return Optional.empty();
       }
@@ -152,7 +159,8 @@ record HttpRoute(
               forwardUnmatched,
               usesToken,
               aws,
-              oauth1));
+              oauth1,
+              responseTimeout));
     } catch (ConfigException e) {
       e.errors()
           .forEach(
@@ -162,6 +170,19 @@ record HttpRoute(
                           err.position(), "service " + service.name() + ": " + err.message())));
       return Optional.empty();
     }
+  }
+
+  private static Duration responseTimeout(ServiceConfig service, List<ConfigError> errors) {
+    Duration d = service.config().duration("responseTimeout").orElse(DEFAULT_RESPONSE_TIMEOUT);
+    if (d.isNegative() || d.isZero()) {
+      errors.add(
+          new ConfigError(
+              service.config().position("responseTimeout"),
+              "service "
+                  + service.name()
+                  + ": responseTimeout must be longer than zero, e.g. 30s or 2m"));
+    }
+    return d;
   }
 
   private static Optional<OAuth1> oauth1(

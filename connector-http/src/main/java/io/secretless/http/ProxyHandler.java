@@ -198,6 +198,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       ex.requestDone = true;
       state = State.WAITING;
       up.flush();
+      upstream.awaitResponse(ex);
     }
     return true;
   }
@@ -370,6 +371,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     completed = true;
+    upstream.close();
     credentials.closeAll();
     session.complete();
   }

@@ -8,6 +8,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.secretless.connector.ConnectorSession;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The upstream side of one client connection: takes a pooled connection or dials one, sends the
@@ -20,6 +23,17 @@ final class UpstreamLeg {
   private final ConnectorSession session;
   private final UpstreamPool pool;
   private final Channel client;
+  private final Runnable checkDeadline = this::checkDeadline;
+
+  /**
+   * {@link System#nanoTime} by which the upstream must start its response to the request sent, or 0
+   * when no response is awaited. One timer per connection checks it, re-armed only when it fires
+   * early (no timer task per request).
+   */
+  private long deadline;
+
+  private ScheduledFuture<?> timer;
+  private long timerAt;
 
   UpstreamLeg(
       ProxyHandler proxy, HttpMetrics metrics, ConnectorSession session, UpstreamPool pool) {
@@ -75,9 +89,88 @@ final class UpstreamLeg {
     up.write(ex.request, up.voidPromise());
     if (ex.requestDone) { // a replay of a request without body
       up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise());
+      awaitResponse(ex);
       proxy.waiting();
     } else {
       proxy.headSent();
+    }
+  }
+
+  /**
+   * The whole request is upstream: its response must start within the route's {@code
+   * responseTimeout}, else the client gets 504 and the connection is closed.
+   */
+  void awaitResponse(Exchange ex) {
+    if (ex.responseStarted) {
+      return; // the upstream answered before the request body was complete
+    }
+    long timeout = responseTimeout(ex).toNanos();
+    long now = System.nanoTime();
+    deadline = now + timeout;
+    if (timer == null || timerAt - deadline > 0) {
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      arm(now, timeout);
+    }
+  }
+
+  private static Duration responseTimeout(Exchange ex) {
+    BoundRoute route = ex.target.route();
+    return route == null ? HttpRoute.DEFAULT_RESPONSE_TIMEOUT : route.route().responseTimeout();
+  }
+
+  private void arm(long now, long delay) {
+    timerAt = now + delay;
+    timer = client.eventLoop().schedule(checkDeadline, delay, TimeUnit.NANOSECONDS);
+  }
+
+  private void checkDeadline() {
+    timer = null;
+    if (deadline == 0) {
+      return;
+    }
+    long now = System.nanoTime();
+    if (deadline - now > 0) {
+      arm(now, deadline - now);
+      return;
+    }
+    deadline = 0;
+    Exchange ex = proxy.current();
+    if (ex != null && ex.upstream != null && !ex.responseStarted) {
+      timedOut(ex);
+    }
+  }
+
+  private void timedOut(Exchange ex) {
+    RequestTarget t = ex.target;
+    metrics.count(t.route(), HttpMetrics.Outcome.UPSTREAM_TIMEOUT);
+    proxy.respondError( // closes the upstream connection: a late answer must not reach the pool
+        HttpResponseStatus.GATEWAY_TIMEOUT,
+        "service "
+            + ex.service()
+            + ": upstream "
+            + t.host()
+            + ":"
+            + t.port()
+            + " did not start answering within "
+            + text(responseTimeout(ex))
+            + " (config.responseTimeout)",
+        ex.clientKeepAlive && (ex.requestDone || ex.replayable),
+        ex.requestDone);
+  }
+
+  private static String text(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
+
+  /** Stops the response timer (the client connection is closing). */
+  void close() {
+    deadline = 0;
+    if (timer != null) {
+      timer.cancel(false);
+      timer = null;
     }
   }
 
@@ -89,6 +182,7 @@ final class UpstreamLeg {
       return;
     }
     if (msg instanceof HttpResponse r) {
+      deadline = 0; // the upstream started answering
       onResponseHead(ex, r);
     }
     if (msg instanceof HttpContent c) {
@@ -140,6 +234,7 @@ final class UpstreamLeg {
     if (up == null) {
       return;
     }
+    deadline = 0;
     ex.upstreamHandler.unbind();
     ex.upstream = null;
     up.config().setAutoRead(true);

@@ -97,6 +97,24 @@ class HttpConnectorValidateTest {
   }
 
   @Test
+  void responseTimeoutMustBeAPositiveDurationAndIsReportedAtItsLine() {
+    var notADuration = service("api", "generic_http", Map.of(), Map.of("responseTimeout", "soon"));
+    assertThat(new GenericHttpConnector().validate(notADuration))
+        .singleElement()
+        .asString()
+        .startsWith("test.yml:10:7: service api: ")
+        .contains("'responseTimeout' must be")
+        .contains("'soon'");
+    var zero = service("api", "generic_http", Map.of(), Map.of("responseTimeout", "0s"));
+    assertThat(new GenericHttpConnector().validate(zero))
+        .singleElement()
+        .asString()
+        .startsWith("test.yml:10:7: service api: responseTimeout must be longer than zero");
+    var ok = service("api", "generic_http", Map.of(), Map.of("responseTimeout", "1m30s"));
+    assertThat(new GenericHttpConnector().validate(ok)).isEmpty();
+  }
+
+  @Test
   void openRefusesAnInvalidServiceWithTheSameMessages() {
     var s =
         service(
