@@ -7,10 +7,20 @@
 # Each: wrk -t2 -c32 -d10s --latency (override with WRK_ARGS). Prints req/s, p50, p99 and ratios.
 #
 #   bench/http.sh                 # uses the test nginx from /tmp/secretless-test/env.sh, else starts one
+#   RUNS=3 bench/http.sh          # repeats the measurements, prints each run and the medians
+#   BROKER_DIR=/tmp/new bench/http.sh # the broker of another checkout instead of this one
+#   BASELINE=/tmp/old bench/http.sh   # also measures the broker of another checkout (e.g. made with
+#                                 # `git archive COMMIT | tar -x -C /tmp/old`) right after this one's
+# An nginx already described by SECRETLESS_IT_NGINX_* in the environment is used as is.
+# SECRETLESS_JAVA_OPTS applies to this checkout's broker, BASELINE_JAVA_OPTS to the baseline's.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 WRK_ARGS=${WRK_ARGS:--t2 -c32 -d10s}
+RUNS=${RUNS:-1}
+WARMUP=${WARMUP:-10s} # wrk against each broker before measuring (JIT), not counted
+BASELINE=${BASELINE:-}
+BROKER_DIR=${BROKER_DIR:-$root}
 TOKEN=bench-canary-token
 
 if ! command -v wrk >/dev/null; then
@@ -19,7 +29,9 @@ if ! command -v wrk >/dev/null; then
 fi
 
 # The upstream nginx (scripts/servers/40-nginx.sh): reuse the test servers' if running.
-[ -f /tmp/secretless-test/env.sh ] && source /tmp/secretless-test/env.sh
+if [ -z "${SECRETLESS_IT_NGINX_PEER_PORT:-}" ] && [ -f /tmp/secretless-test/env.sh ]; then
+  source /tmp/secretless-test/env.sh
+fi
 export SECRETLESS_IT_NGINX_HTTP_PORT=${SECRETLESS_IT_NGINX_HTTP_PORT:-58080}
 export SECRETLESS_IT_NGINX_PEER_PORT=${SECRETLESS_IT_NGINX_PEER_PORT:-58081}
 if ! curl -fs "http://127.0.0.1:$SECRETLESS_IT_NGINX_PEER_PORT/" >/dev/null; then
@@ -38,12 +50,23 @@ peer=$SECRETLESS_IT_NGINX_PEER_PORT
 # The broker as users run it: ./secretless broker -f FILE (builds the project on first use).
 BROKER_PORT=${BROKER_PORT:-$((58090 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))}
 work=$(mktemp -d)
-cat > "$work/secretless.yml" <<YML
+broker_pid= baseline_pid=
+cleanup() {
+  [ -n "$broker_pid" ] && kill "$broker_pid" 2>/dev/null || true
+  [ -n "$baseline_pid" ] && kill "$baseline_pid" 2>/dev/null || true
+  if [ -n "${started_nginx:-}" ]; then (source scripts/servers/40-nginx.sh; down); fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+start_broker() { # checkout port java-opts name -> prints the broker's pid once it answers
+  local dir=$1 port=$2 opts=$3 name=$4
+  cat > "$work/$name.yml" <<YML
 version: "2"
 services:
   bench-api:
     connector: generic_http
-    listenOn: tcp://127.0.0.1:$BROKER_PORT
+    listenOn: tcp://127.0.0.1:$port
     credentials:
       token: $TOKEN
     config:
@@ -51,27 +74,28 @@ services:
       headers:
         Authorization: "Bearer {{ .token }}"
 YML
-echo "bench: ./secretless broker -f $work/secretless.yml --no-admin" >&2
-./secretless broker -f "$work/secretless.yml" --no-admin > "$work/broker.log" 2>&1 &
-broker_pid=$!
-cleanup() {
-  kill "$broker_pid" 2>/dev/null || true
-  if [ -n "${started_nginx:-}" ]; then (source scripts/servers/40-nginx.sh; down); fi
-  rm -rf "$work"
+  echo "bench: $dir/secretless broker -f $work/$name.yml --no-admin" >&2
+  SECRETLESS_JAVA_OPTS=$opts "$dir/secretless" broker -f "$work/$name.yml" --no-admin \
+    > "$work/$name.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 900); do
+    curl -fs "http://127.0.0.1:$port/" >/dev/null 2>&1 && break
+    kill -0 "$pid" 2>/dev/null || { cat "$work/$name.log" >&2; exit 1; }
+    sleep 0.2
+  done
+  local check; check=$(curl -sS "http://127.0.0.1:$port/" || true)
+  [ "$check" = "auth=Bearer $TOKEN" ] || { echo "bench: $name answered '$check'" >&2; exit 1; }
+  wrk -t2 -c32 -d"$WARMUP" "http://127.0.0.1:$port/" >/dev/null # JIT warm-up (not measured)
+  echo "$pid"
 }
-trap cleanup EXIT
-for _ in $(seq 1 900); do
-  curl -fs "http://127.0.0.1:$BROKER_PORT/" >/dev/null 2>&1 && break
-  kill -0 "$broker_pid" 2>/dev/null || { cat "$work/broker.log" >&2; exit 1; }
-  sleep 0.2
-done
 broker=$BROKER_PORT
-
-check=$(curl -sS "http://127.0.0.1:$broker/" || true)
-[ "$check" = "auth=Bearer $TOKEN" ] || { echo "bench: broker answered '$check'" >&2; exit 1; }
-
-# JIT warm-up of the broker (not measured).
-wrk -t2 -c32 -d5s "http://127.0.0.1:$broker/" >/dev/null
+broker_pid=$(start_broker "$BROKER_DIR" "$broker" "${SECRETLESS_JAVA_OPTS:-}" broker)
+[ -n "$broker_pid" ] || exit 1
+if [ -n "$BASELINE" ]; then
+  baseline=$((BROKER_PORT + 1))
+  baseline_pid=$(start_broker "$BASELINE" "$baseline" "${BASELINE_JAVA_OPTS:-}" baseline)
+  [ -n "$baseline_pid" ] || exit 1
+fi
 
 # CPU time (user+sys, clock ticks) of a set of processes, to compare the CPU each proxy spends per
 # request: on a shared machine req/s depends on what else runs, CPU per request much less.
@@ -95,16 +119,38 @@ run() { # name port pids... -> "rps p50 p99 cpu_us_per_req"
   echo "$rps $p50 $p99 $(awk -v t=$((after - before)) -v hz="$hz" -v n="$total" 'BEGIN{printf "%.1f", t / hz * 1e6 / n}')"
 }
 read -r -a ngx <<<"$(nginx_pids)"
-read -r d_rps d_p50 d_p99 d_cpu < <(run direct "$direct" "${ngx[@]}")
-read -r p_rps p_p50 p_p99 p_cpu < <(run nginx-peer "$peer" "${ngx[@]}")
-read -r b_rps b_p50 b_p99 b_cpu < <(run broker "$broker" "$broker_pid")
-
-echo "wrk $WRK_ARGS --latency (small body; header injected by peer and broker)"
-printf '%-22s %11s %9s %9s %10s %s\n' target req/s p50 p99 "vs direct" "CPU/request"
-printf '%-22s %11s %9s %9s %10s %s\n' "direct nginx" "$d_rps" "$d_p50" "$d_p99" "1.00x" "${d_cpu} us (nginx)"
-printf '%-22s %11s %9s %9s %10s %s\n' "nginx proxy (peer)" "$p_rps" "$p_p50" "$p_p99" \
-  "$(awk -v a="$p_rps" -v b="$d_rps" 'BEGIN{printf "%.2fx", a/b}')" \
-  "${p_cpu} us (nginx: proxy + upstream; proxy alone ~$(awk -v a="$p_cpu" -v b="$d_cpu" 'BEGIN{printf "%.1f", a-b}') us)"
-printf '%-22s %11s %9s %9s %10s %s\n' "secretless broker" "$b_rps" "$b_p50" "$b_p99" \
-  "$(awk -v a="$b_rps" -v b="$d_rps" 'BEGIN{printf "%.2fx", a/b}')" "${b_cpu} us (broker JVM)"
-echo "broker / nginx peer (req/s): $(awk -v a="$b_rps" -v b="$p_rps" 'BEGIN{printf "%.2fx", a/b}')"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2fx", a/b}'; }
+median() { sort -g | awk '{v[NR]=$1} END{print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+row() { printf '%-22s %11s %9s %9s %10s %s\n' "$@"; }
+: > "$work/runs"
+for i in $(seq 1 "$RUNS"); do
+  read -r d_rps d_p50 d_p99 d_cpu < <(run direct "$direct" "${ngx[@]}")
+  read -r p_rps p_p50 p_p99 p_cpu < <(run nginx-peer "$peer" "${ngx[@]}")
+  o_rps=0 o_cpu=0
+  # With a baseline, the two brokers take turns at going first (order effects on a shared machine).
+  if [ -n "$BASELINE" ] && [ $((i % 2)) -eq 0 ]; then
+    read -r o_rps o_p50 o_p99 o_cpu < <(run baseline "$baseline" "$baseline_pid")
+  fi
+  read -r b_rps b_p50 b_p99 b_cpu < <(run broker "$broker" "$broker_pid")
+  if [ -n "$BASELINE" ] && [ $((i % 2)) -eq 1 ]; then
+    read -r o_rps o_p50 o_p99 o_cpu < <(run baseline "$baseline" "$baseline_pid")
+  fi
+  echo "run $i/$RUNS, wrk $WRK_ARGS --latency (small body; header injected by peer and broker), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  row target req/s p50 p99 "vs direct" "CPU/request"
+  row "direct nginx" "$d_rps" "$d_p50" "$d_p99" "1.00x" "${d_cpu} us (nginx)"
+  row "nginx proxy (peer)" "$p_rps" "$p_p50" "$p_p99" "$(ratio "$p_rps" "$d_rps")" \
+    "${p_cpu} us (nginx: proxy + upstream; proxy alone ~$(awk -v a="$p_cpu" -v b="$d_cpu" 'BEGIN{printf "%.1f", a-b}') us)"
+  row "secretless broker" "$b_rps" "$b_p50" "$b_p99" "$(ratio "$b_rps" "$d_rps")" "${b_cpu} us (broker JVM)"
+  if [ -n "$BASELINE" ]; then
+    row "baseline broker" "$o_rps" "$o_p50" "$o_p99" "$(ratio "$o_rps" "$d_rps")" "${o_cpu} us (baseline JVM)"
+  fi
+  echo "broker / nginx peer (req/s): $(ratio "$b_rps" "$p_rps")"
+  if [ -n "$BASELINE" ]; then echo "baseline / nginx peer (req/s): $(ratio "$o_rps" "$p_rps")"; fi
+  echo "$d_rps $p_rps $b_rps $o_rps $(awk -v a="$p_cpu" -v b="$d_cpu" 'BEGIN{print a-b}') $b_cpu $o_cpu" >> "$work/runs"
+done
+if [ "$RUNS" -gt 1 ]; then
+  col() { awk -v c="$1" '{print $c}' "$work/runs" | median; }
+  echo "medians over $RUNS runs: direct $(col 1) req/s, peer $(col 2), broker $(col 3)$([ -n "$BASELINE" ] && echo ", baseline $(col 4)")"
+  echo "median broker / peer (req/s): $(awk '{printf "%.3f\n", $3/$2}' "$work/runs" | median)x$([ -n "$BASELINE" ] && echo "; baseline / peer: $(awk '{printf "%.3f\n", $4/$2}' "$work/runs" | median)x")"
+  echo "median CPU per request: nginx proxy part $(col 5) us, broker $(col 6) us$([ -n "$BASELINE" ] && echo ", baseline $(col 7) us")"
+fi
