@@ -34,6 +34,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   /** Client messages queued while a request is served before the client is paused. */
   private static final int MAX_QUEUED = 64;
 
+  private static final CompletableFuture<OAuth2Token> NO_TOKEN =
+      CompletableFuture.completedFuture(null);
+
   /** The largest body buffered to compute an AWS payload hash. */
   private static final long MAX_SIGNED_BODY = 16L << 20;
 
@@ -232,9 +235,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     BoundRoute route = ex.target.route();
     CompletableFuture<RouteCredentials> cf = credentials.of(route);
     CompletableFuture<OAuth2Token> tf =
-        route == null || route.tokens().isEmpty()
-            ? CompletableFuture.completedFuture(null)
-            : route.tokens().get().token();
+        route == null || route.tokens().isEmpty() ? NO_TOKEN : route.tokens().get().token();
     if (cf.isDone()
         && tf.isDone()
         && !cf.isCompletedExceptionally()

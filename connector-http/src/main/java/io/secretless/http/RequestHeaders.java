@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.secretless.credentials.oauth2.OAuth2Token;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Turns the client's request into the upstream request: origin-form target with the service's query
@@ -55,7 +54,10 @@ final class RequestHeaders {
       String payloadHash,
       String formBody) {
     HttpHeaders h = r.headers();
-    String clientAuthorization = h.get(HttpHeaderNames.AUTHORIZATION);
+    BoundRoute route = target.route();
+    boolean aws = route != null && route.route().aws().isPresent();
+    // Read before the service's headers replace it: the AWS signer needs the client's signature.
+    String clientAuthorization = aws ? h.get(HttpHeaderNames.AUTHORIZATION) : null;
     String connection = h.get(HttpHeaderNames.CONNECTION);
     if (connection != null) {
       for (String token2 : connection.split(",")) {
@@ -85,7 +87,6 @@ final class RequestHeaders {
       proxyHeaders.forEach(h::remove);
     }
     r.setProtocolVersion(HttpVersion.HTTP_1_1);
-    BoundRoute route = target.route();
     if (route == null) {
       r.setUri(target.originUri());
       h.set(HttpHeaderNames.HOST, target.hostHeader());
@@ -96,19 +97,12 @@ final class RequestHeaders {
     if (route.route().isReverse() || !h.contains(HttpHeaderNames.HOST)) {
       h.set(HttpHeaderNames.HOST, target.hostHeader());
     }
-    List<Map.Entry<String, String>> headers = creds.headers();
-    for (int i = 0; i < headers.size(); i++) {
-      h.set(headers.get(i).getKey(), headers.get(i).getValue());
+    creds.setHeaders(h);
+    if (route.route().oauth1().isPresent()) {
+      String method = route.route().oauth1().get().signatureMethod();
+      h.set(HttpHeaderNames.AUTHORIZATION, oauth1(r, target, creds.oauth1Keys(method), formBody));
     }
-    route
-        .route()
-        .oauth1()
-        .ifPresent(
-            o ->
-                h.set(
-                    HttpHeaderNames.AUTHORIZATION,
-                    oauth1(r, target, creds.oauth1Keys(o.signatureMethod()), formBody)));
-    if (route.route().aws().isPresent()) {
+    if (aws) {
       AwsRequestSigner.sign(r, route.route(), creds, payloadHash, clientAuthorization);
     }
   }

@@ -1,5 +1,6 @@
 package io.secretless.http;
 
+import io.netty.util.AsciiString;
 import io.secretless.credentials.Credentials;
 import io.secretless.credentials.oauth2.OAuth2Token;
 import java.net.URLDecoder;
@@ -23,6 +24,8 @@ final class RouteCredentials implements AutoCloseable {
   private OAuth2Token renderedFor;
   private boolean rendered;
   private List<Map.Entry<String, String>> headers = List.of();
+  private AsciiString[] headerNames = new AsciiString[0];
+  private AsciiString[] headerValues = new AsciiString[0];
   private List<Map.Entry<String, String>> query = List.of();
   private Map<String, String> oauth1 = Map.of();
   private List<String> needles = List.of();
@@ -49,6 +52,14 @@ final class RouteCredentials implements AutoCloseable {
       values.put(HttpRoute.ACCESS_TOKEN, token.reveal());
     }
     headers = renderAll(route.headers());
+    // The same header objects serve every request of this snapshot: no per-request String work,
+    // and the encoder copies AsciiString bytes as they are.
+    headerNames = new AsciiString[headers.size()];
+    headerValues = new AsciiString[headers.size()];
+    for (int i = 0; i < headers.size(); i++) {
+      headerNames[i] = AsciiString.cached(headers.get(i).getKey());
+      headerValues[i] = new AsciiString(headers.get(i).getValue());
+    }
     query = renderAll(route.queryParams());
     List<String> n = new ArrayList<>();
     if (route.oauth1().isPresent()) {
@@ -85,8 +96,11 @@ final class RouteCredentials implements AutoCloseable {
     return values.get(name);
   }
 
-  List<Map.Entry<String, String>> headers() {
-    return headers;
+  /** Sets the rendered headers on {@code h} (replacing the client's). */
+  void setHeaders(io.netty.handler.codec.http.HttpHeaders h) {
+    for (int i = 0; i < headerNames.length; i++) {
+      h.set(headerNames[i], headerValues[i]);
+    }
   }
 
   /** Whether {@code value} (a response header) repeats a secret value or an injected header. */
@@ -153,5 +167,8 @@ final class RouteCredentials implements AutoCloseable {
       credentials.close();
     }
     values.clear();
+    for (AsciiString v : headerValues) {
+      java.util.Arrays.fill(v.array(), (byte) 0); // the rendered secret's bytes
+    }
   }
 }
