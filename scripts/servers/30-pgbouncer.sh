@@ -2,8 +2,8 @@
 # pgbouncer doing the server login as scram_user over TLS (the peer the broker is compared with).
 # Clients log in to pgbouncer without a password (auth_type trust, user must be in userlist.txt).
 packages=(pgbouncer)
-PGBOUNCER_PORT=${PGBOUNCER_PORT:-56432}
-PGBOUNCER_PG_PORT=${PGBOUNCER_PG_PORT:-55432}
+PGBOUNCER_PORT=${PGBOUNCER_PORT:-$((56432 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))}
+PGBOUNCER_PG_PORT=${PGBOUNCER_PG_PORT:-$((55432 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))}
 
 up() {
   local d=$STATE/pgbouncer

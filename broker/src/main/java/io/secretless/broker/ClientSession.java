@@ -150,7 +150,11 @@ final class ClientSession implements ConnectorSession {
             return;
           }
           listener.meters().failed().get(reason).increment();
-          log.warn("service {}: connection from {} failed: {}", listener.name(), peer(), message);
+          String named =
+              message.startsWith("service ")
+                  ? message
+                  : "service " + listener.name() + ": " + message;
+          log.warn("{} (client {})", named, peer());
           client.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         });
   }

@@ -1,11 +1,9 @@
 package io.secretless.cli;
 
-import io.secretless.config.ListenAddress;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code secretless broker -f FILE}: the broker in the foreground. */
@@ -17,32 +15,16 @@ import picocli.CommandLine.Option;
       "SIGTERM/SIGINT: stop accepting, let open connections finish (--shutdown-grace), exit 0."
     })
 final class BrokerCommand implements Callable<Integer> {
-  @Option(
-      names = {"-f", "--file"},
-      defaultValue = "secretless.yml",
-      description = "config file (default: ${DEFAULT-VALUE})")
-  Path file;
-
-  @Option(
-      names = "--admin-address",
-      defaultValue = AdminAddress.DEFAULT,
-      converter = AdminAddress.class,
-      description = "where /live, /ready, /metrics listen (default: ${DEFAULT-VALUE})")
-  ListenAddress.Tcp admin;
+  @Mixin BrokerOptionsMixin broker;
 
   @Option(names = "--no-admin", description = "do not start the admin listener")
   boolean noAdmin;
 
-  @Option(
-      names = "--shutdown-grace",
-      defaultValue = "30s",
-      converter = DurationConverter.class,
-      description = "how long open connections may finish on stop (default: ${DEFAULT-VALUE})")
-  Duration grace;
-
   @Override
   public Integer call() throws Exception {
-    BrokerRun run = BrokerRun.start(file, noAdmin ? Optional.empty() : Optional.of(admin), grace);
+    BrokerRun run =
+        BrokerRun.start(
+            broker.file, noAdmin ? Optional.empty() : Optional.of(broker.admin), broker.grace);
     run.stopOnSignals(() -> {});
     run.awaitStop();
     return 0;

@@ -21,7 +21,9 @@ final class Logging {
     Encoder<ILoggingEvent> encoder;
     if (format.equals("json")) {
       JsonEncoder json = new JsonEncoder();
-      json.setWithArguments(false); // arguments are in the formatted message already
+      json.setWithFormattedMessage(true);
+      json.setWithMessage(false); // the raw pattern; the formatted message carries the values
+      json.setWithArguments(false);
       json.setWithMDC(false);
       json.setWithSequenceNumber(false);
       json.setWithNanoseconds(false);

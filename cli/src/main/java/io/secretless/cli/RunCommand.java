@@ -1,14 +1,13 @@
 package io.secretless.cli;
 
-import io.secretless.config.ListenAddress;
 import io.secretless.core.SecretlessException;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,18 +23,7 @@ import picocli.CommandLine.Parameters;
       "Exits with the command's exit code. SIGTERM/SIGINT go to the command first."
     })
 final class RunCommand implements Callable<Integer> {
-  @Option(
-      names = {"-f", "--file"},
-      defaultValue = "secretless.yml",
-      description = "config file (default: ${DEFAULT-VALUE})")
-  Path file;
-
-  @Option(
-      names = "--admin-address",
-      defaultValue = AdminAddress.DEFAULT,
-      converter = AdminAddress.class,
-      description = "where /live, /ready, /metrics listen (default: ${DEFAULT-VALUE})")
-  ListenAddress.Tcp admin;
+  @Mixin BrokerOptionsMixin broker;
 
   @Option(
       names = "--ready-timeout",
@@ -44,19 +32,12 @@ final class RunCommand implements Callable<Integer> {
       description = "how long to wait for readiness (default: ${DEFAULT-VALUE})")
   Duration readyTimeout;
 
-  @Option(
-      names = "--shutdown-grace",
-      defaultValue = "10s",
-      converter = DurationConverter.class,
-      description = "how long open connections may finish (default: ${DEFAULT-VALUE})")
-  Duration grace;
-
   @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "the command to run, after --")
   List<String> command;
 
   @Override
   public Integer call() throws Exception {
-    BrokerRun run = BrokerRun.start(file, Optional.of(admin), grace);
+    BrokerRun run = BrokerRun.start(broker.file, Optional.of(broker.admin), broker.grace);
     try {
       String notReady =
           WaitReadyCommand.waitReady(run.broker().adminAddress().orElseThrow(), readyTimeout);

@@ -1,17 +1,18 @@
 package io.secretless.cli;
 
-import io.secretless.config.ListenAddress;
 import io.secretless.core.SecretlessException;
+import io.secretless.warehouse.cli.WarehouseCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,8 +24,9 @@ import picocli.CommandLine.Option;
     name = "up",
     mixinStandardHelpOptions = true,
     description = {
-      "Run the all-in-one on embedded defaults: the broker on ./secretless.yml, or on the",
-      "embedded example written to .secretless/secretless.yml when there is none."
+      "Run the all-in-one on embedded defaults: the warehouse (SQLite under --data-dir, API on",
+      "127.0.0.1:8200) and the broker on ./secretless.yml, or on the embedded example written to",
+      "DATA_DIR/secretless.yml when there is none. Stop with Ctrl-C."
     })
 final class UpCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(UpCommand.class);
@@ -35,16 +37,17 @@ final class UpCommand implements Callable<Integer> {
       description = "where state lives (default: ${DEFAULT-VALUE})")
   Path dataDir;
 
-  @Option(
-      names = "--admin-address",
-      defaultValue = AdminAddress.DEFAULT,
-      converter = AdminAddress.class,
-      description = "where /live, /ready, /metrics listen (default: ${DEFAULT-VALUE})")
-  ListenAddress.Tcp admin;
+  @Mixin BrokerOptionsMixin broker;
+
+  @Option(names = "--no-warehouse", description = "run the broker only")
+  boolean noWarehouse;
 
   @Override
   public Integer call() throws Exception {
-    Path config = Path.of("secretless.yml");
+    if (!noWarehouse) {
+      startWarehouse();
+    }
+    Path config = broker.file;
     if (!Files.exists(config)) {
       config = dataDir.resolve("secretless.yml");
       if (!Files.exists(config)) {
@@ -54,10 +57,36 @@ final class UpCommand implements Callable<Integer> {
             config);
       }
     }
-    BrokerRun run = BrokerRun.start(config, Optional.of(admin), Duration.ofSeconds(30));
+    BrokerRun run = BrokerRun.start(config, Optional.of(broker.admin), broker.grace);
     run.stopOnSignals(() -> {});
     run.awaitStop();
     return 0;
+  }
+
+  /**
+   * {@code warehouse init} (idempotent: creates the master key, store and admin client once), then
+   * {@code warehouse serve} on a thread of its own; it stops with the process.
+   */
+  private void startWarehouse() throws InterruptedException {
+    String dir = dataDir.toString();
+    CommandLine warehouse = new CommandLine(new WarehouseCommand());
+    if (warehouse.execute("init", "--data-dir", dir) != 0) {
+      throw new SecretlessException("warehouse init failed (see above)");
+    }
+    var serving = new java.util.concurrent.CountDownLatch(1);
+    var code = new java.util.concurrent.atomic.AtomicInteger(-1);
+    Thread.ofPlatform()
+        .name("warehouse")
+        .daemon()
+        .start(
+            () -> {
+              code.set(new CommandLine(new WarehouseCommand()).execute("serve", "--data-dir", dir));
+              serving.countDown();
+            });
+    // serve only returns early when it could not start
+    if (serving.await(3, java.util.concurrent.TimeUnit.SECONDS) && code.get() != 0) {
+      throw new SecretlessException("the warehouse did not start (see above)");
+    }
   }
 
   private static void writeExample(Path target) {

@@ -19,13 +19,7 @@ final class ConfigBlockReader {
   static final List<String> DURATION_KEYS =
       List.of("connectTimeout", "idleTimeout", "handshakeTimeout");
   static final List<String> BROKER_KEYS =
-      List.of(
-          "connectTimeout",
-          "idleTimeout",
-          "handshakeTimeout",
-          "maxConnections",
-          "credentialValidations",
-          "authenticateURLsMatching");
+      ServiceConfig.BROKER_CONFIG_KEYS.stream().sorted().toList();
 
   private final Diagnostics diagnostics;
 

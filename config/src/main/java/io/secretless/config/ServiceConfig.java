@@ -20,4 +20,19 @@ public record ServiceConfig(
     ConfigTree config,
     Map<String, Pattern> credentialValidations,
     List<OAuth2Authentication> authentication,
-    Position position) {}
+    Position position) {
+
+  /**
+   * Keys of {@code config:} that the broker core reads for every connector (timeouts, limits, unix
+   * socket mode) or the loader consumes; connectors accept them and validate only their own.
+   */
+  public static final java.util.Set<String> BROKER_CONFIG_KEYS =
+      java.util.Set.of(
+          "connectTimeout",
+          "idleTimeout",
+          "handshakeTimeout",
+          "maxConnections",
+          "socketMode",
+          "credentialValidations",
+          "authenticateURLsMatching");
+}

@@ -25,16 +25,6 @@ public final class PgConnector implements Connector {
   private static final Set<String> CONFIG_KEYS = Set.of("tls");
 
   /** Keys the broker core reads from {@code config:} (see docs/config.md). */
-  private static final Set<String> BROKER_KEYS =
-      Set.of(
-          "connectTimeout",
-          "idleTimeout",
-          "handshakeTimeout",
-          "maxConnections",
-          "socketMode",
-          "credentialValidations",
-          "authenticateURLsMatching");
-
   private static final Set<String> TLS_KEYS = Set.of("cert", "key");
 
   @Override
@@ -52,7 +42,7 @@ public final class PgConnector implements Connector {
     List<ConfigError> errors = new ArrayList<>();
     ConfigTree config = service.config();
     for (String key : config.keys()) {
-      if (!CONFIG_KEYS.contains(key) && !BROKER_KEYS.contains(key)) {
+      if (!CONFIG_KEYS.contains(key) && !ServiceConfig.BROKER_CONFIG_KEYS.contains(key)) {
         errors.add(
             new ConfigError(
                 config.position(key), "unknown pg config key '" + key + "' (known: tls)"));

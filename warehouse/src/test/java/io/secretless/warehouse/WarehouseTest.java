@@ -232,4 +232,69 @@ class WarehouseTest {
     node = WarehouseNode.open(WarehouseConfig.defaults(dir), "http://127.0.0.1:8200");
     assertThat(node.warehouse().retrieve(devops, "do-key").data()).containsKey("api_token");
   }
+
+  @Test
+  void passphraseMasterKeyReopensWithTheSamePassphraseOnly() {
+    node.close();
+    Path other = dir.resolve("pp");
+    var right =
+        new io.secretless.warehouse.crypto.MasterKeySource.Passphrase(
+            io.secretless.core.Secret.of("correct horse battery"));
+    var config = WarehouseConfig.defaults(other).withMasterKey(right);
+    try (var first = WarehouseNode.open(config, "http://x")) {
+      storeDoIn(first.warehouse());
+    }
+    try (var again = WarehouseNode.open(config, "http://x")) {
+      assertThat(again.warehouse().retrieve(devops, "pp-key").data()).containsKey("api_token");
+    }
+    var wrong =
+        new io.secretless.warehouse.crypto.MasterKeySource.Passphrase(
+            io.secretless.core.Secret.of("wrong horse"));
+    assertThatThrownBy(
+            () ->
+                WarehouseNode.open(
+                    WarehouseConfig.defaults(other).withMasterKey(wrong), "http://x"))
+        .hasMessageContaining("wrong master key")
+        .hasMessageNotContaining("horse");
+    node = WarehouseNode.open(WarehouseConfig.defaults(dir), "http://127.0.0.1:8200");
+  }
+
+  private void storeDoIn(Warehouse w) {
+    w.store(
+        devops,
+        new NewCredential(
+            "pp-key",
+            Optional.of("digital_ocean_api"),
+            Map.of("api_token", "t"),
+            List.of(),
+            Optional.empty(),
+            Optional.empty()));
+  }
+
+  @Test
+  void concurrentWritesAreGroupCommittedAndARefusedOneDoesNotSinkItsBatch() throws Exception {
+    int writers = 24;
+    var results = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+    try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < writers; i++) {
+        String name = "n-" + (i % 12); // every name twice: one store wins, one is refused
+        pool.submit(
+            () -> {
+              try {
+                storeDo(devops, name);
+                results.add("ok");
+              } catch (WarehouseException e) {
+                results.add(e.code().name());
+              }
+            });
+      }
+    }
+    assertThat(results).hasSize(writers);
+    assertThat(results.stream().filter("ok"::equals).count()).isEqualTo(12);
+    assertThat(results.stream().filter("CONFLICT"::equals).count()).isEqualTo(12);
+    assertThat(wh.list(devops, List.of(), Optional.empty())).hasSize(12);
+    var verification = node.audit().verify();
+    assertThat(verification.valid()).isTrue();
+    assertThat(verification.records()).isEqualTo(writers + 1);
+  }
 }

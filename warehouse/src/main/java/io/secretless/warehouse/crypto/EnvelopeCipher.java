@@ -39,9 +39,20 @@ public final class EnvelopeCipher {
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  private static Aead envelope(Aead kek) {
+  private record Envelope(Aead kek, Aead aead) {}
+
+  // The envelope AEAD built over the current KEK primitive; rebuilt when the keyset changes.
+  private volatile Envelope cached = new Envelope(null, null);
+
+  private Aead envelope(Aead kek) {
+    Envelope current = cached;
+    if (current.kek() == kek) {
+      return current.aead();
+    }
     try {
-      return KmsEnvelopeAead.create(PredefinedAeadParameters.AES256_GCM, kek);
+      Aead envelope = KmsEnvelopeAead.create(PredefinedAeadParameters.AES256_GCM, kek);
+      cached = new Envelope(kek, envelope);
+      return envelope;
     } catch (GeneralSecurityException e) {
       throw new WarehouseException(ErrorCode.INTERNAL, "cannot build envelope AEAD: " + e, e);
     }

@@ -5,14 +5,16 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.secretless.warehouse.WarehouseException;
 import io.secretless.warehouse.WarehouseException.ErrorCode;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.ArrayList;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -20,9 +22,9 @@ import org.flywaydb.core.Flyway;
  * PostgreSQL database, both migrated by the same Flyway scripts.
  *
  * <p>Write transactions are bounded by {@code writeTimeout}: on PostgreSQL through {@code SET LOCAL
- * lock_timeout/statement_timeout}, on SQLite through an in-process writer lock plus the busy
- * timeout. A transaction that cannot finish in time fails with STORE_UNAVAILABLE (HTTP 503), which
- * is how the audit log fails closed.
+ * lock_timeout/statement_timeout}, on SQLite through the busy timeout, and for every caller by the
+ * group-commit wait. A transaction that cannot finish in time fails with STORE_UNAVAILABLE (HTTP
+ * 503), which is how the audit log fails closed.
  */
 public final class Database implements AutoCloseable {
   /** Which SQL engine is behind the store. */
@@ -34,7 +36,7 @@ public final class Database implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final Dialect dialect;
   private final Duration writeTimeout;
-  private final ReentrantLock sqliteWriter = new ReentrantLock(true);
+  private final GroupCommit writer;
   private final String description;
 
   private Database(
@@ -43,6 +45,7 @@ public final class Database implements AutoCloseable {
     this.dialect = dialect;
     this.writeTimeout = writeTimeout;
     this.description = desc;
+    this.writer = new GroupCommit(this::transaction, writeTimeout, "warehouse-writer");
   }
 
   /** Opens (creating if needed) {@code dataDir/warehouse.db}. */
@@ -61,7 +64,7 @@ public final class Database implements AutoCloseable {
             + "?journal_mode=WAL&synchronous=FULL&foreign_keys=true&transaction_mode=IMMEDIATE"
             + "&busy_timeout="
             + writeTimeout.toMillis());
-    config.setMaximumPoolSize(4);
+    config.setMaximumPoolSize(8);
     config.setPoolName("warehouse-sqlite");
     return open(config, Dialect.SQLITE, writeTimeout, "SQLite " + file);
   }
@@ -73,11 +76,11 @@ public final class Database implements AutoCloseable {
   public static Database postgresql(String url, Duration writeTimeout, int poolSize) {
     var config = new HikariConfig();
     String jdbc = url.startsWith("jdbc:") ? url : "jdbc:" + stripUserInfo(url, config);
-    config.setJdbcUrl(jdbc);
+    // Credentials go to the pool, not the URL, so no library ever logs them with the URL.
+    config.setJdbcUrl(stripCredentialParams(jdbc, config));
     config.setMaximumPoolSize(poolSize);
     config.setPoolName("warehouse-postgresql");
-    String shown = jdbc.replaceAll("password=[^&]*", "password=***");
-    return open(config, Dialect.POSTGRESQL, writeTimeout, "PostgreSQL " + shown);
+    return open(config, Dialect.POSTGRESQL, writeTimeout, "PostgreSQL " + config.getJdbcUrl());
   }
 
   private static String stripUserInfo(String url, HikariConfig config) {
@@ -93,6 +96,26 @@ public final class Database implements AutoCloseable {
     String query = uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery();
     String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
     return "postgresql://" + uri.getHost() + port + uri.getRawPath() + query;
+  }
+
+  private static String stripCredentialParams(String jdbc, HikariConfig config) {
+    int q = jdbc.indexOf('?');
+    if (q < 0) {
+      return jdbc;
+    }
+    List<String> kept = new ArrayList<>();
+    for (String param : jdbc.substring(q + 1).split("&")) {
+      String decoded =
+          URLDecoder.decode(param.substring(param.indexOf('=') + 1), StandardCharsets.UTF_8);
+      if (param.startsWith("user=")) {
+        config.setUsername(decoded);
+      } else if (param.startsWith("password=")) {
+        config.setPassword(decoded);
+      } else if (!param.isEmpty()) {
+        kept.add(param);
+      }
+    }
+    return jdbc.substring(0, q) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
   }
 
   private static Database open(
@@ -162,29 +185,12 @@ public final class Database implements AutoCloseable {
   }
 
   /**
-   * Runs {@code work} in one write transaction, committed before this returns, bounded by the write
-   * timeout. A {@link WarehouseException} thrown by the work rolls back and is rethrown as is.
+   * Runs {@code work} in a write transaction, committed before this returns, bounded by the write
+   * timeout. Writes are group-committed (see {@link GroupCommit}); a {@link WarehouseException}
+   * thrown by the work rolls back that work alone and is rethrown as is.
    */
   public <T> T write(Work<T> work) {
-    boolean locked = false;
-    try {
-      if (dialect == Dialect.SQLITE) {
-        locked = sqliteWriter.tryLock(writeTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (!locked) {
-          throw new WarehouseException(
-              ErrorCode.STORE_UNAVAILABLE,
-              "warehouse store busy: no write slot within " + writeTimeout.toMillis() + " ms");
-        }
-      }
-      return transaction(work);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new WarehouseException(ErrorCode.STORE_UNAVAILABLE, "interrupted waiting for store");
-    } finally {
-      if (locked) {
-        sqliteWriter.unlock();
-      }
-    }
+    return writer.submit(work);
   }
 
   private <T> T transaction(Work<T> work) {
@@ -268,6 +274,7 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    writer.close();
     dataSource.close();
   }
 }

@@ -37,7 +37,9 @@ public final class TokenVerifier {
           JWSAlgorithm.ES256,
           JWSAlgorithm.ES384,
           JWSAlgorithm.EdDSA);
+  private static final int CACHE_LIMIT = 10_000;
   private final Map<String, DefaultJWTProcessor<SecurityContext>> processors = new HashMap<>();
+  private final Map<String, Cached> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A verified token's subject and roles. */
   public record Verified(String subject, Set<String> roles) {}
@@ -76,7 +78,47 @@ public final class TokenVerifier {
     return p;
   }
 
+  /**
+   * Verifies {@code token}, answering repeats from a cache of verified tokens (keyed by the token's
+   * SHA-256, held until the token's expiry) so a busy agent does not pay a signature check per
+   * request.
+   */
   public Verified verify(String token) {
+    String key = digest(token);
+    Cached hit = cache.get(key);
+    if (hit != null && java.time.Instant.now().isBefore(hit.expires())) {
+      return hit.verified();
+    }
+    Verified v = verifyUncached(token);
+    if (cache.size() >= CACHE_LIMIT) {
+      cache.clear();
+    }
+    cache.put(key, new Cached(v, expiryOf(token)));
+    return v;
+  }
+
+  private record Cached(Verified verified, java.time.Instant expires) {}
+
+  private static java.time.Instant expiryOf(String token) {
+    try {
+      return SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime().toInstant();
+    } catch (ParseException e) {
+      return java.time.Instant.EPOCH;
+    }
+  }
+
+  private static String digest(String token) {
+    try {
+      byte[] d =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(d);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private Verified verifyUncached(String token) {
     try {
       String issuer = SignedJWT.parse(token).getJWTClaimsSet().getIssuer();
       var processor = issuer == null ? null : processors.get(issuer);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -72,7 +73,7 @@ class CrashRecoveryIT {
                   if (api.post(
                               token,
                               "/v1/credentials",
-                              Map.of("name", name, "data", Map.of("v", name)))
+                              Map.of("name", name, "data", Map.of("v", "Canary-Burst-" + name)))
                           .status()
                       == 201) {
                     acked.add(name);
@@ -99,9 +100,12 @@ class CrashRecoveryIT {
       assertThat(names).containsAll(acked);
       String sample = acked.peek();
       assertThat(api.get(token, "/v1/credentials/" + sample).body().path("data").path("v").asText())
-          .isEqualTo(sample);
+          .isEqualTo("Canary-Burst-" + sample);
       var verify = api.get(token, "/v1/audit/verify").body();
       assertThat(verify.path("valid").asBoolean()).as(verify.toString()).isTrue();
+    }
+    for (String log : List.of("serve-1.log", "serve-2.log")) {
+      assertThat(Files.readString(dir.resolve(log))).doesNotContain("Canary-Burst");
     }
   }
 
