@@ -45,6 +45,7 @@ final class PgHandshake {
   private Channel backend;
   private Credentials credentials;
   private boolean over;
+  private boolean discarding; // failed or cancel: leftover bytes go nowhere
   private ScheduledFuture<?> timer;
 
   PgHandshake(BoundPgConnector connector, ConnectorSession session) {
@@ -111,6 +112,7 @@ final class PgHandshake {
   /** The connection carries a CancelRequest: no login, no relay. */
   void cancel(CancelRequest request) {
     over = true; // the decoder decodes nothing after a CancelRequest; the broker closes us
+    discarding = true;
     timer.cancel(false);
     connector.forwardCancel(session, request);
   }
@@ -188,12 +190,20 @@ final class PgHandshake {
 
   /** Bytes the client sent after its StartupMessage, to forward before relaying. */
   void heldFromClient(ByteBuf bytes) {
-    clientBytes.add(bytes);
+    hold(clientBytes, bytes);
   }
 
   /** Bytes the backend sent after ReadyForQuery, to forward before relaying. */
   void heldFromBackend(ByteBuf bytes) {
-    backendBytes.add(bytes);
+    hold(backendBytes, bytes);
+  }
+
+  private void hold(List<ByteBuf> held, ByteBuf bytes) {
+    if (discarding) {
+      bytes.release(); // leftovers handed over as the pipeline is torn down
+    } else {
+      held.add(bytes);
+    }
   }
 
   /** ReadyForQuery was written to the client: remove our handlers and hand over to the relay. */
@@ -223,6 +233,7 @@ final class PgHandshake {
       return;
     }
     over = true;
+    discarding = true;
     if (timer != null) {
       timer.cancel(false);
     }
@@ -231,6 +242,8 @@ final class PgHandshake {
     closeCredentials();
     clientBytes.forEach(ByteBuf::release);
     backendBytes.forEach(ByteBuf::release);
+    clientBytes.clear();
+    backendBytes.clear();
     if (backend != null) {
       backend.close();
     }
