@@ -5,9 +5,11 @@
 # Locations: /            -> "auth=<Authorization received>"
 #            /args        -> "args=<query string received>"
 #            /echo-header -> the Authorization header repeated in the X-Echo-Auth response header
-#            /headers     -> Authorization, X-Api-Key, Proxy-Authorization, Host, as received
+#            /headers     -> Authorization, X-Api-Key, Proxy-Authorization, Host, X-Amz-*, as received
 #            /only-token-2 -> 200 for "Bearer token-2", else 401 (OAuth2 retry tests)
 #            /upload      -> reads the request body, answers its length
+#            /big.bin     -> a 32 MiB random file (streaming and backpressure tests); its sha256
+#                            is in $SECRETLESS_IT_NGINX_BIG_SHA256
 packages=(nginx)
 NGINX_HTTP_PORT=$((58080 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
 NGINX_HTTPS_PORT=$((58443 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
@@ -15,8 +17,10 @@ NGINX_PEER_PORT=$((58081 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
 
 up() {
   local d=$STATE/nginx
-  mkdir -p "$d/tmp" "$d/logs"
+  mkdir -p "$d/tmp" "$d/logs" "$d/www"
   chmod 777 "$d/tmp"
+  head -c $((32 * 1024 * 1024)) /dev/urandom > "$d/www/big.bin"
+  chmod 755 "$d/www"; chmod 644 "$d/www/big.bin"
   local locations
   locations=$(cat <<'LOC'
     default_type text/plain;
@@ -24,7 +28,7 @@ up() {
     location = /args { return 200 "args=$args\n"; }
     location = /echo-header { add_header X-Echo-Auth $http_authorization; return 200 "ok\n"; }
     location = /headers {
-      return 200 "auth=$http_authorization\napikey=$http_x_api_key\nproxyauth=$http_proxy_authorization\nhost=$host\n";
+      return 200 "auth=$http_authorization\napikey=$http_x_api_key\nproxyauth=$http_proxy_authorization\nhost=$host\nhosthdr=$http_host\namzdate=$http_x_amz_date\namztoken=$http_x_amz_security_token\namzsha=$http_x_amz_content_sha256\nctype=$content_type\n";
     }
     location = /only-token-2 {
       if ($http_authorization != "Bearer token-2") { return 401 "unauthorized\n"; }
@@ -59,6 +63,7 @@ http {
     listen 127.0.0.1:$NGINX_HTTP_PORT;
 $locations
     location = /upload-done { return 200 "received=\$http_x_len\n"; }
+    location = /big.bin { root $d/www; default_type application/octet-stream; }
   }
   server {
     listen 127.0.0.1:$NGINX_HTTPS_PORT ssl;
@@ -84,6 +89,7 @@ export SECRETLESS_IT_NGINX_HTTP_PORT=$NGINX_HTTP_PORT
 export SECRETLESS_IT_NGINX_HTTPS_PORT=$NGINX_HTTPS_PORT
 export SECRETLESS_IT_NGINX_PEER_PORT=$NGINX_PEER_PORT
 export SECRETLESS_IT_NGINX_PID_FILE=$d/nginx.pid
+export SECRETLESS_IT_NGINX_BIG_SHA256=$(sha256sum "$d/www/big.bin" | cut -d' ' -f1)
 ENV
 }
 

@@ -28,10 +28,12 @@ final class HttpBoundConnector implements BoundConnector {
   private final List<BoundRoute> routes;
   private final boolean forwardUnmatched;
   private final SslContext defaultTls;
+  private final HttpMetrics metrics;
   private final ConcurrentHashMap<EventLoop, UpstreamPool> pools = new ConcurrentHashMap<>();
 
-  private HttpBoundConnector(List<BoundRoute> routes, SslContext defaultTls) {
+  private HttpBoundConnector(List<BoundRoute> routes, SslContext defaultTls, HttpMetrics metrics) {
     this.routes = List.copyOf(routes);
+    this.metrics = metrics;
     this.defaultTls = defaultTls;
     this.forwardUnmatched = routes.stream().anyMatch(r -> r.route().forwardUnmatched());
   }
@@ -58,7 +60,9 @@ final class HttpBoundConnector implements BoundConnector {
     }
     try {
       return new HttpBoundConnector(
-          bound, SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build());
+          bound,
+          SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build(),
+          new HttpMetrics(context.meters(), bound.stream().map(BoundRoute::name).toList()));
     } catch (SSLException e) {
       throw new ConnectorException("cannot build the default TLS settings: " + e.getMessage(), e);
     }
@@ -93,6 +97,10 @@ final class HttpBoundConnector implements BoundConnector {
   /** TLS toward upstreams of unmatched requests (forwardUnmatchedRequests): JDK trust store. */
   SslContext defaultTls() {
     return defaultTls;
+  }
+
+  HttpMetrics metrics() {
+    return metrics;
   }
 
   boolean forwardUnmatched() {

@@ -27,6 +27,11 @@ abstract class HttpConnector implements Connector {
     return Set.of();
   }
 
+  /** Whether requests are re-signed with AWS SigV4 (the {@code aws} connector). */
+  boolean signsAws() {
+    return false;
+  }
+
   @Override
   public final boolean sharesListener() {
     return true;
@@ -35,7 +40,7 @@ abstract class HttpConnector implements Connector {
   @Override
   public List<ConfigError> validate(ServiceConfig service) {
     List<ConfigError> errors = new ArrayList<>();
-    HttpRoute.compile(service, defaultHeaders(), requiredCredentials(), errors);
+    HttpRoute.compile(service, this, errors);
     return List.copyOf(errors);
   }
 
@@ -46,8 +51,7 @@ abstract class HttpConnector implements Connector {
     for (ServiceConfig s : services) {
       // A listener may mix HTTP connectors: compile each service with its own connector's rules.
       HttpConnector own = HttpConnectors.forName(s.connector()).orElse(this);
-      HttpRoute.compile(s, own.defaultHeaders(), own.requiredCredentials(), errors)
-          .ifPresent(routes::add);
+      HttpRoute.compile(s, own, errors).ifPresent(routes::add);
     }
     if (!errors.isEmpty()) {
       throw new ConnectorException(

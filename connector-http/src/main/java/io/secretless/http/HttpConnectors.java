@@ -6,7 +6,11 @@ import java.util.Optional;
 /** The HTTP connectors of this module by name, for listeners that mix them. */
 final class HttpConnectors {
   private static final List<HttpConnector> ALL =
-      List.of(new GenericHttpConnector(), new BasicAuthConnector(), new ConjurConnector());
+      List.of(
+          new GenericHttpConnector(),
+          new BasicAuthConnector(),
+          new ConjurConnector(),
+          new AwsConnector());
 
   private HttpConnectors() {}
 

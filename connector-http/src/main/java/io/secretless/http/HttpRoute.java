@@ -28,7 +28,24 @@ record HttpRoute(
     Optional<URI> upstream,
     Optional<String> caBundle,
     boolean forwardUnmatched,
-    boolean usesAccessToken) {
+    boolean usesAccessToken,
+    Optional<AwsSigning> aws,
+    Optional<OAuth1> oauth1) {
+
+  /**
+   * {@code config.oauth1}: templates for consumer_key, consumer_secret, token, token_secret, and
+   * the signature method (HMAC-SHA1 default, or HMAC-SHA256); each request is signed (RFC 5849).
+   */
+  record OAuth1(Map<String, HeaderTemplate> templates, String signatureMethod) {
+    static final Set<String> KEYS =
+        Set.of("consumer_key", "consumer_secret", "token", "token_secret", "signature_method");
+  }
+
+  /**
+   * The {@code aws} connector re-signs each request with SigV4; region and service come from {@code
+   * config.region}/{@code config.service} or from the client's dummy signature.
+   */
+  record AwsSigning(Optional<String> region, Optional<String> service) {}
 
   /** The name under which header templates see the OAuth2 access token. */
   static final String ACCESS_TOKEN = "access_token";
@@ -36,7 +53,15 @@ record HttpRoute(
   /** Keys of {@code config:} this connector reads; the broker core's are in ServiceConfig. */
   static final Set<String> KNOWN_KEYS =
       Set.of(
-          "headers", "queryParams", "forceSSL", "upstream", "caBundle", "forwardUnmatchedRequests");
+          "headers",
+          "queryParams",
+          "forceSSL",
+          "upstream",
+          "caBundle",
+          "forwardUnmatchedRequests",
+          "oauth1",
+          "region",
+          "service");
 
   String name() {
     return service.name();
@@ -64,10 +89,9 @@ record HttpRoute(
    * empty when there was any.
    */
   static Optional<HttpRoute> compile(
-      ServiceConfig service,
-      Map<String, String> defaultHeaders,
-      Set<String> requiredCredentials,
-      List<ConfigError> errors) {
+      ServiceConfig service, HttpConnector connector, List<ConfigError> errors) {
+    Map<String, String> defaultHeaders = connector.defaultHeaders();
+    Set<String> requiredCredentials = connector.requiredCredentials();
     int before = errors.size();
     ConfigTree config = service.config();
     for (String key : config.keys()) {
@@ -101,12 +125,18 @@ record HttpRoute(
       templates(service, "queryParams", hasToken, query, errors);
       List<Pattern> patterns = patterns(service, errors);
       Optional<URI> upstream = upstream(service, errors);
-      boolean forceSsl = config.bool("forceSSL", false);
+      Optional<AwsSigning> aws =
+          connector.signsAws()
+              ? Optional.of(new AwsSigning(config.string("region"), config.string("service")))
+              : Optional.empty();
+      // AWS APIs are https only: the aws connector always sends requests upstream over TLS.
+      boolean forceSsl = config.bool("forceSSL", aws.isPresent());
       boolean forwardUnmatched = config.bool("forwardUnmatchedRequests", false);
       Optional<String> ca = config.string("caBundle");
       boolean usesToken =
           headers.values().stream().anyMatch(t -> t.references().contains(ACCESS_TOKEN))
               || query.values().stream().anyMatch(t -> t.references().contains(ACCESS_TOKEN));
+      Optional<OAuth1> oauth1 = oauth1(service, hasToken, errors);
       if (errors.size() > before) {
         return Optional.empty();
       }
@@ -120,7 +150,9 @@ record HttpRoute(
               upstream,
               ca,
               forwardUnmatched,
-              usesToken));
+              usesToken,
+              aws,
+              oauth1));
     } catch (ConfigException e) {
       e.errors()
           .forEach(
@@ -130,6 +162,49 @@ record HttpRoute(
                           err.position(), "service " + service.name() + ": " + err.message())));
       return Optional.empty();
     }
+  }
+
+  private static Optional<OAuth1> oauth1(
+      ServiceConfig service, boolean hasToken, List<ConfigError> errors) {
+    Optional<ConfigTree> tree = service.config().tree("oauth1");
+    if (tree.isEmpty()) {
+      return Optional.empty();
+    }
+    ConfigTree t = tree.get();
+    for (String key : t.keys()) {
+      if (!OAuth1.KEYS.contains(key)) {
+        errors.add(
+            new ConfigError(
+                t.position(key),
+                "service "
+                    + service.name()
+                    + ": unknown oauth1 key '"
+                    + key
+                    + "' (known: consumer_key, consumer_secret, token, token_secret,"
+                    + " signature_method)"));
+      }
+    }
+    for (String required : List.of("consumer_key", "consumer_secret")) {
+      if (!t.has(required)) {
+        errors.add(
+            new ConfigError(
+                t.position(), "service " + service.name() + ": oauth1 needs " + required));
+      }
+    }
+    String method = t.string("signature_method").orElse("HMAC-SHA1");
+    if (!method.equals("HMAC-SHA1") && !method.equals("HMAC-SHA256")) {
+      errors.add(
+          new ConfigError(
+              t.position("signature_method"),
+              "service "
+                  + service.name()
+                  + ": oauth1 signature_method must be HMAC-SHA1 or HMAC-SHA256, got "
+                  + method));
+    }
+    Map<String, HeaderTemplate> out = new LinkedHashMap<>();
+    templates(service, "oauth1", hasToken, out, errors);
+    out.remove("signature_method");
+    return Optional.of(new OAuth1(Map.copyOf(out), method));
   }
 
   private static String known() {

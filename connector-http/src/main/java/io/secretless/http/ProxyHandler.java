@@ -37,6 +37,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private enum State {
     IDLE,
     PREPARING,
+    /** An AWS request whose body must be hashed before signing: reading it whole. */
+    BUFFERING,
     SENDING,
     WAITING,
     DISCARDING,
@@ -45,6 +47,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   /** Client messages queued while a request is served before the client is paused. */
   private static final int MAX_QUEUED = 64;
+
+  /** The largest body buffered to compute an AWS payload hash. */
+  private static final long MAX_SIGNED_BODY = 16L << 20;
 
   private final HttpBoundConnector listener;
   private final ConnectorSession session;
@@ -55,6 +60,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private State state = State.IDLE;
   private Exchange ex;
   private boolean completed;
+  private boolean inputEnded;
 
   /** The request being served. */
   private static final class Exchange {
@@ -74,6 +80,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     boolean informational;
     boolean swallowing;
     boolean retried;
+    String payloadHash;
+    byte[] body;
 
     Exchange(HttpRequest request, RequestTarget target) {
       this.request = request;
@@ -116,6 +124,23 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /**
+   * The broker allows half-closure, so a client's end of input arrives as an event, not as a close:
+   * finish the request in progress (its response still goes out), then close.
+   */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof io.netty.channel.socket.ChannelInputShutdownEvent) {
+      inputEnded = true;
+      if (ex != null) {
+        ex.clientKeepAlive = false;
+      } else if (state != State.CLOSED && inbound.isEmpty()) {
+        closeClient();
+      }
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     state = State.CLOSED;
@@ -147,8 +172,29 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
           }
           return;
         }
+        case BUFFERING -> {
+          if (lastQueued()) {
+            state = State.PREPARING;
+            ready(ex.creds, ex.token);
+            continue;
+          }
+          if (queuedBytes() > MAX_SIGNED_BODY) {
+            respondError(
+                HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                "service " + ex.service() + ": a body over 16 MiB cannot be buffered for signing",
+                false,
+                false);
+            return;
+          }
+          input(true);
+          return;
+        }
         case IDLE -> {
           HttpObject m = inbound.poll();
+          if (m == null && inputEnded) {
+            closeClient();
+            return;
+          }
           if (m == null) {
             input(true);
             return;
@@ -202,10 +248,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private void start(HttpRequest r) {
     boolean keepAlive = HttpUtil.isKeepAlive(r);
     if (r.decoderResult().isFailure()) {
+      listener.metrics().count(null, HttpMetrics.Outcome.REFUSED);
       respondError(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", false, false);
       return;
     }
     if (r.method().equals(HttpMethod.CONNECT)) {
+      listener.metrics().count(null, HttpMetrics.Outcome.REFUSED);
       respondError(
           HttpResponseStatus.METHOD_NOT_ALLOWED,
           "CONNECT (HTTPS tunnelling) is not supported: the broker must see each request to add"
@@ -219,6 +267,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     try {
       target = RequestTarget.resolve(r.uri(), listener);
     } catch (RequestTarget.Rejected e) {
+      listener.metrics().count(null, HttpMetrics.Outcome.REFUSED);
       respondError(e.status, e.getMessage(), keepAlive && bodyless(r), false);
       return;
     }
@@ -258,6 +307,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
               }
               if (err != null) {
                 credentials.remove(route); // try again on the next request
+                listener.metrics().count(route, HttpMetrics.Outcome.CREDENTIALS_ERROR);
                 Throwable cause = err instanceof CompletionException ? err.getCause() : err;
                 respondError(
                     HttpResponseStatus.BAD_GATEWAY,
@@ -288,8 +338,84 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private void ready(RouteCredentials creds, OAuth2Token token) {
     ex.creds = creds;
     ex.token = token;
-    RequestHeaders.rewrite(ex.request, ex.target, creds, token);
+    BoundRoute route = ex.target.route();
+    if (route != null && needsWholeBody(route.route()) && ex.body == null) {
+      if (!lastQueued()) {
+        state = State.BUFFERING;
+        drain();
+        return;
+      }
+      ex.body = queuedBody();
+    }
+    String formBody = null;
+    if (route != null && route.route().aws().isPresent() && ex.payloadHash == null) {
+      String sent = ex.request.headers().get("X-Amz-Content-Sha256");
+      ex.payloadHash =
+          sent != null
+              ? sent
+              : ex.body == null ? AwsSigV4.EMPTY_SHA256 : AwsSigV4.sha256Hex(ex.body);
+    }
+    if (route != null && route.route().oauth1().isPresent() && isForm(ex.request)) {
+      formBody =
+          ex.body == null ? "" : new String(ex.body, java.nio.charset.StandardCharsets.UTF_8);
+    }
+    try {
+      RequestHeaders.rewrite(ex.request, ex.target, creds, token, ex.payloadHash, formBody);
+    } catch (RequestTarget.Rejected e) {
+      respondError(e.status, e.getMessage(), ex.clientKeepAlive && ex.replayable, false);
+      return;
+    }
     connectUpstream(false);
+  }
+
+  private boolean lastQueued() {
+    for (HttpObject o : inbound) {
+      if (o instanceof LastHttpContent) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private long queuedBytes() {
+    long n = 0;
+    for (HttpObject o : inbound) {
+      if (o instanceof HttpContent c) {
+        n += c.content().readableBytes();
+      }
+    }
+    return n;
+  }
+
+  /** Whether signing needs the body: AWS without X-Amz-Content-Sha256, OAuth1 with a form. */
+  private boolean needsWholeBody(HttpRoute route) {
+    if (ex.replayable) {
+      return false;
+    }
+    return (route.aws().isPresent() && !ex.request.headers().contains("X-Amz-Content-Sha256"))
+        || (route.oauth1().isPresent() && isForm(ex.request));
+  }
+
+  private static boolean isForm(HttpRequest r) {
+    String type = r.headers().get(io.netty.handler.codec.http.HttpHeaderNames.CONTENT_TYPE);
+    return type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33);
+  }
+
+  /** A copy of the queued body (its messages stay queued to be forwarded). */
+  private byte[] queuedBody() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (HttpObject o : inbound) {
+      if (o instanceof HttpContent c) {
+        var buf = c.content();
+        byte[] bytes = new byte[buf.readableBytes()];
+        buf.getBytes(buf.readerIndex(), bytes);
+        out.writeBytes(bytes);
+      }
+      if (o instanceof LastHttpContent) {
+        break;
+      }
+    }
+    return out.toByteArray();
   }
 
   // ---- upstream side -----------------------------------------------------------------------
@@ -347,6 +473,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   private void upstreamFailed(String what) {
     RequestTarget t = ex.target;
+    listener.metrics().count(t.route(), HttpMetrics.Outcome.UPSTREAM_ERROR);
     respondError(
         HttpResponseStatus.BAD_GATEWAY,
         "service " + ex.service() + ": upstream " + t.host() + ":" + t.port() + " " + what,
@@ -421,13 +548,20 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     h.remove(HttpHeaderNames.CONNECTION);
     h.remove(HttpHeaderNames.KEEP_ALIVE);
     if (ex.creds.hasNeedles()) {
-      List<String> echoed = new ArrayList<>(0);
-      for (Map.Entry<String, String> e : h) {
+      List<CharSequence> echoed = null;
+      var it = h.iteratorCharSequence();
+      while (it.hasNext()) {
+        Map.Entry<CharSequence, CharSequence> e = it.next();
         if (ex.creds.echoes(e.getValue())) {
+          if (echoed == null) {
+            echoed = new ArrayList<>(1);
+          }
           echoed.add(e.getKey());
         }
       }
-      echoed.forEach(h::remove);
+      if (echoed != null) {
+        echoed.forEach(h::remove);
+      }
     }
     boolean noBody = code == 204 || code == 304 || ex.request.method().equals(HttpMethod.HEAD);
     if (!noBody && !HttpUtil.isContentLengthSet(r) && !HttpUtil.isTransferEncodingChunked(r)) {
@@ -443,6 +577,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void responseDone() {
+    listener.metrics().count(ex.target.route(), HttpMetrics.Outcome.FORWARDED);
     releaseUpstream(ex.requestDone && ex.upstreamKeepAlive);
     client.flush();
     if (!ex.clientKeepAlive) {
@@ -473,6 +608,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private void retryWithNewToken() {
     ex.swallowing = false;
     ex.retried = true;
+    listener.metrics().count(ex.target.route(), HttpMetrics.Outcome.TOKEN_RETRY);
     releaseUpstream(ex.upstreamKeepAlive);
     BoundRoute route = ex.target.route();
     route.tokens().get().invalidate(ex.token);

@@ -24,6 +24,7 @@ final class RouteCredentials implements AutoCloseable {
   private boolean rendered;
   private List<Map.Entry<String, String>> headers = List.of();
   private List<Map.Entry<String, String>> query = List.of();
+  private Map<String, String> oauth1 = Map.of();
   private List<String> needles = List.of();
 
   RouteCredentials(Credentials credentials) {
@@ -50,6 +51,12 @@ final class RouteCredentials implements AutoCloseable {
     headers = renderAll(route.headers());
     query = renderAll(route.queryParams());
     List<String> n = new ArrayList<>();
+    if (route.oauth1().isPresent()) {
+      Map<String, String> o = new HashMap<>();
+      route.oauth1().get().templates().forEach((k, t) -> o.put(k, t.render(values::get)));
+      oauth1 = o;
+      o.values().stream().filter(v -> v.length() >= MIN_NEEDLE).forEach(n::add);
+    }
     values.values().stream().filter(v -> v.length() >= MIN_NEEDLE).forEach(n::add);
     headers.stream().map(Map.Entry::getValue).filter(v -> v.length() >= MIN_NEEDLE).forEach(n::add);
     needles = List.copyOf(n);
@@ -63,14 +70,29 @@ final class RouteCredentials implements AutoCloseable {
     return List.copyOf(out);
   }
 
+  /** The rendered {@code config.oauth1} keys for this request. */
+  OAuth1Signer.Keys oauth1Keys(String signatureMethod) {
+    return new OAuth1Signer.Keys(
+        oauth1.get("consumer_key"),
+        oauth1.get("consumer_secret"),
+        oauth1.get("token"),
+        oauth1.get("token_secret"),
+        signatureMethod);
+  }
+
+  /** A credential's value, or null. */
+  String value(String name) {
+    return values.get(name);
+  }
+
   List<Map.Entry<String, String>> headers() {
     return headers;
   }
 
   /** Whether {@code value} (a response header) repeats a secret value or an injected header. */
-  boolean echoes(String value) {
-    for (String n : needles) {
-      if (value.contains(n)) {
+  boolean echoes(CharSequence value) {
+    for (int i = 0; i < needles.size(); i++) {
+      if (io.netty.util.AsciiString.contains(value, needles.get(i))) {
         return true;
       }
     }

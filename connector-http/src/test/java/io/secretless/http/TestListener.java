@@ -59,6 +59,11 @@ final class TestListener implements AutoCloseable {
     return ((ListenAddress.Tcp) broker.address(first)).port();
   }
 
+  /** The broker's Prometheus scrape. */
+  String metrics() {
+    return broker.scrapeMetrics();
+  }
+
   @Override
   public void close() {
     broker.close();

@@ -28,16 +28,12 @@ final class BackendConnection {
   private BackendConnection() {}
 
   static Future<Channel> open(
-      ConnectorSession session,
-      BackendSettings settings,
-      Optional<SslContext> tls,
-      Consumer<Channel> connected) {
+      ConnectorSession session, BackendTarget target, Consumer<Channel> connected) {
+    BackendSettings settings = target.settings();
+    Optional<SslContext> tls = target.tls();
     Promise<Channel> ready = session.client().eventLoop().newPromise();
     ChannelFuture connect =
-        session
-            .backend()
-            .handler(new Negotiation(settings, tls, ready))
-            .connect(settings.host(), settings.port());
+        session.backend().handler(new Negotiation(settings, tls, ready)).connect(target.address());
     connect.addListener(
         (ChannelFuture f) -> {
           if (f.isSuccess()) {

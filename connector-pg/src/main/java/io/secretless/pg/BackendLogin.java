@@ -26,6 +26,7 @@ import java.security.cert.X509Certificate;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
@@ -97,10 +98,12 @@ final class BackendLogin extends ChannelInboundHandlerAdapter {
       case AuthenticationMD5Password m ->
           send(Md5PasswordAuth.respond(settings.username(), password(), m.salt()));
       case AuthenticationSASL m -> {
-        scram = ScramSha256Auth.start(m, password(), serverCertificate());
+        scram =
+            ScramSha256Auth.start(
+                m, password(), serverCertificate(), handshake.connector().scramKeys());
         send(scram.initialResponse());
       }
-      case AuthenticationSASLContinue m -> send(scram().respond(m));
+      case AuthenticationSASLContinue m -> scramContinue(scram(), m);
       case AuthenticationSASLFinal m -> scram().verify(m);
       case AuthenticationUnsupported m ->
           throw new PgException(
@@ -130,6 +133,30 @@ final class BackendLogin extends ChannelInboundHandlerAdapter {
       }
       default -> throw PgException.backendProtocol("unexpected message " + msg);
     }
+  }
+
+  /** Answers from cached keys, or runs PBKDF2 on the blocking executor first. */
+  private void scramContinue(ScramSha256Auth exchange, AuthenticationSASLContinue message) {
+    if (exchange.serverFirst(message)) {
+      send(exchange.clientFinal());
+      return;
+    }
+    CompletableFuture.runAsync(exchange::deriveKeys, handshake.connector().blocking())
+        .whenCompleteAsync(
+            (done, error) -> {
+              if (handshake.over()) {
+                return;
+              }
+              try {
+                if (error != null) {
+                  throw PgException.of(error, FailureReason.BACKEND_PROTOCOL);
+                }
+                send(exchange.clientFinal());
+              } catch (PgException e) {
+                handshake.fail(e);
+              }
+            },
+            ctx.channel().eventLoop());
   }
 
   private PgHandshake afterAuthentication(Object message) {

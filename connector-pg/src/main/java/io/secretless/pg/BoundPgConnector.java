@@ -7,10 +7,11 @@ import io.netty.util.concurrent.Future;
 import io.secretless.config.ServiceConfig;
 import io.secretless.connector.BoundConnector;
 import io.secretless.connector.ConnectorSession;
-import io.secretless.credentials.Credentials;
+import io.secretless.connector.FailureReason;
 import io.secretless.pg.message.BackendKeyData;
 import io.secretless.pg.message.CancelRequest;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,10 +23,18 @@ final class BoundPgConnector implements BoundConnector {
   private final Optional<SslContext> clientTls;
   private final BackendTls backendTls = new BackendTls();
   private final CancelKeys cancelKeys = new CancelKeys();
+  private final ScramKeyCache scramKeys = new ScramKeyCache();
+  private final Executor blocking;
 
-  BoundPgConnector(ServiceConfig service, Optional<SslContext> clientTls) {
+  BoundPgConnector(ServiceConfig service, Optional<SslContext> clientTls, Executor blocking) {
     this.service = service;
     this.clientTls = clientTls;
+    this.blocking = blocking;
+  }
+
+  /** Where blocking preparation (DNS, PEM parsing) runs: the broker's virtual threads. */
+  Executor blocking() {
+    return blocking;
   }
 
   @Override
@@ -43,6 +52,10 @@ final class BoundPgConnector implements BoundConnector {
 
   BackendTls backendTls() {
     return backendTls;
+  }
+
+  ScramKeyCache scramKeys() {
+    return scramKeys;
   }
 
   CancelKeys cancelKeys() {
@@ -64,45 +77,43 @@ final class BoundPgConnector implements BoundConnector {
     Channel client = session.client();
     session
         .credentials(service)
+        .thenApplyAsync(c -> BackendTarget.prepare(c, backendTls), blocking)
         .whenCompleteAsync(
-            (credentials, error) -> {
+            (backend, error) -> {
               if (error != null) {
                 log.warn(
-                    "service {}: cannot forward cancel: {}", service.name(), error.getMessage());
+                    "service {}: cannot forward cancel: {}",
+                    service.name(),
+                    PgException.of(error, FailureReason.CREDENTIALS).getMessage());
                 session.complete();
                 return;
               }
-              sendCancel(session, credentials, target.get());
+              backend.credentials().close(); // a cancel needs the address, not the secrets
+              sendCancel(session, backend, target.get());
             },
             client.eventLoop());
   }
 
   private void sendCancel(
-      ConnectorSession session, Credentials credentials, BackendKeyData backendKey) {
-    try (credentials) {
-      BackendSettings settings = BackendSettings.from(credentials);
-      BackendConnection.open(session, settings, backendTls.context(settings), channel -> {})
-          .addListener(
-              (Future<Channel> ready) -> {
-                if (!ready.isSuccess()) {
-                  log.warn(
-                      "service {}: cannot forward cancel: {}",
-                      service.name(),
-                      ready.cause().getMessage());
-                  session.complete();
-                  return;
-                }
-                Channel backend = ready.getNow();
-                CancelRequest real =
-                    new CancelRequest(backendKey.processId(), backendKey.secretKey());
-                backend
-                    .writeAndFlush(PgHandshake.encode(backend, real))
-                    .addListener(ChannelFutureListener.CLOSE)
-                    .addListener(f -> session.complete());
-              });
-    } catch (PgException e) {
-      log.warn("service {}: cannot forward cancel: {}", service.name(), e.getMessage());
-      session.complete();
-    }
+      ConnectorSession session, BackendTarget backendTarget, BackendKeyData backendKey) {
+    BackendConnection.open(session, backendTarget, channel -> {})
+        .addListener(
+            (Future<Channel> ready) -> {
+              if (!ready.isSuccess()) {
+                log.warn(
+                    "service {}: cannot forward cancel: {}",
+                    service.name(),
+                    ready.cause().getMessage());
+                session.complete();
+                return;
+              }
+              Channel backend = ready.getNow();
+              CancelRequest real =
+                  new CancelRequest(backendKey.processId(), backendKey.secretKey());
+              backend
+                  .writeAndFlush(PgHandshake.encode(backend, real))
+                  .addListener(ChannelFutureListener.CLOSE)
+                  .addListener(f -> session.complete());
+            });
   }
 }

@@ -3,6 +3,7 @@ package io.secretless.pg;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.ssl.SslContext;
 import io.secretless.connector.FailureReason;
 import io.secretless.pg.message.CancelRequest;
@@ -24,6 +25,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final PgHandshake handshake;
   private final Optional<SslContext> tls;
   private boolean encrypted;
+  private boolean startupSeen;
   private final java.util.Set<String> asked = new java.util.HashSet<>();
 
   FrontendHandler(PgHandshake handshake, Optional<SslContext> tls) {
@@ -45,7 +47,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         ctx.read();
       }
       case CancelRequest r -> handshake.cancel(r);
-      case StartupMessage m -> handshake.startup(m);
+      case StartupMessage m -> {
+        startupSeen = true;
+        handshake.startup(m);
+      }
       default -> handshake.fail(PgException.clientProtocol("unexpected message " + msg));
     }
   }
@@ -86,6 +91,20 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     ByteBuf out = ctx.alloc().buffer(1);
     response.encode(out);
     return out;
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+    if (event instanceof ChannelInputShutdownEvent && !startupSeen && !handshake.over()) {
+      // An end of input before the StartupMessage ends the handshake; after it, the broker
+      // passes the half-close on to the backend once relaying.
+      handshake.fail(
+          new PgException(
+              FailureReason.CLIENT_PROTOCOL,
+              PgException.PROTOCOL_VIOLATION,
+              "client closed the connection during the startup"));
+    }
+    ctx.fireUserEventTriggered(event);
   }
 
   @Override

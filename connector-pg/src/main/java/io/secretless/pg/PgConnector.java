@@ -23,6 +23,8 @@ import java.util.Set;
  */
 public final class PgConnector implements Connector {
   private static final Set<String> CONFIG_KEYS = Set.of("tls");
+
+  /** Keys the broker core reads from {@code config:} (see docs/config.md). */
   private static final Set<String> TLS_KEYS = Set.of("cert", "key");
 
   @Override
@@ -94,6 +96,6 @@ public final class PgConnector implements Connector {
           "pg serves one service per listener, got " + services.size() + " on one address");
     }
     ServiceConfig service = services.get(0);
-    return new BoundPgConnector(service, ClientTls.from(service));
+    return new BoundPgConnector(service, ClientTls.from(service), context.blocking());
   }
 }

@@ -60,6 +60,9 @@ public final class PgException extends SecretlessException {
     if (c instanceof PgException e) {
       return e;
     }
+    if (c instanceof io.secretless.credentials.CredentialException) {
+      return new PgException(FailureReason.CREDENTIALS, CANNOT_CONNECT, c.getMessage(), c);
+    }
     String sqlState =
         switch (fallback) {
           case BACKEND_UNREACHABLE, BACKEND_PROTOCOL, CREDENTIALS -> CANNOT_CONNECT;

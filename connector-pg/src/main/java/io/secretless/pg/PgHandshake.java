@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 
 /**
  * One client connection from accept to relay: the client's StartupMessage, the credentials, the
@@ -100,33 +99,24 @@ final class PgHandshake {
     }
     session
         .credentials(service)
+        .thenApplyAsync(c -> BackendTarget.prepare(c, connector.backendTls()), connector.blocking())
         .whenCompleteAsync(
-            (resolved, error) -> {
+            (target, error) -> {
               if (error != null) {
-                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-                fail(
-                    new PgException(
-                        FailureReason.CREDENTIALS, PgException.CANNOT_CONNECT, cause.getMessage()));
+                fail(PgException.of(error, FailureReason.CREDENTIALS));
               } else if (over) {
-                resolved.close();
+                target.credentials().close();
               } else {
-                login(resolved, parameters);
+                login(target, parameters);
               }
             },
             client.eventLoop());
   }
 
-  private void login(Credentials resolved, Map<String, String> clientParameters) {
-    credentials = resolved;
-    BackendSettings settings;
-    try {
-      settings = BackendSettings.from(resolved);
-      var tls = connector.backendTls().context(settings);
-      BackendConnection.open(session, settings, tls, channel -> backend = channel)
-          .addListener((Future<Channel> f) -> loggedIn(f, settings, clientParameters));
-    } catch (PgException e) {
-      fail(e);
-    }
+  private void login(BackendTarget target, Map<String, String> clientParameters) {
+    credentials = target.credentials();
+    BackendConnection.open(session, target, channel -> backend = channel)
+        .addListener((Future<Channel> f) -> loggedIn(f, target.settings(), clientParameters));
   }
 
   private void loggedIn(

@@ -48,7 +48,8 @@ class AuthMethodsTest {
             "user",
             Secret.of("pencil"),
             Optional.empty(),
-            Optional.of(() -> "rOprNGfwEbeRWgbNEkqO"));
+            Optional.of("rOprNGfwEbeRWgbNEkqO"),
+            new ScramKeyCache());
     assertThat(scram.mechanism()).isEqualTo("SCRAM-SHA-256");
 
     var first = scram.initialResponse();
@@ -74,6 +75,51 @@ class AuthMethodsTest {
   }
 
   @Test
+  void secondScramExchangeUsesCachedKeysAndGivesTheSameProof() {
+    ScramKeyCache cache = new ScramKeyCache();
+    String serverFirst =
+        "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
+    String[] proofs = new String[2];
+    for (int i = 0; i < 2; i++) {
+      ScramSha256Auth scram =
+          ScramSha256Auth.start(
+              List.of("SCRAM-SHA-256"),
+              "user",
+              Secret.of("pencil"),
+              Optional.empty(),
+              Optional.of("rOprNGfwEbeRWgbNEkqO"),
+              cache);
+      scram.initialResponse();
+      boolean cached =
+          scram.serverFirst(
+              new AuthenticationSASLContinue(serverFirst.getBytes(StandardCharsets.UTF_8)));
+      assertThat(cached).isEqualTo(i == 1);
+      if (!cached) {
+        scram.deriveKeys();
+      }
+      proofs[i] = new String(scram.clientFinal().data(), StandardCharsets.UTF_8);
+    }
+    assertThat(proofs[1])
+        .isEqualTo(proofs[0])
+        .endsWith("p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=");
+    assertThat(cache.size()).isEqualTo(1);
+
+    ScramSha256Auth otherPassword =
+        ScramSha256Auth.start(
+            List.of("SCRAM-SHA-256"),
+            "user",
+            Secret.of("pencil2"),
+            Optional.empty(),
+            Optional.of("rOprNGfwEbeRWgbNEkqO"),
+            cache);
+    otherPassword.initialResponse();
+    assertThat(
+            otherPassword.serverFirst(
+                new AuthenticationSASLContinue(serverFirst.getBytes(StandardCharsets.UTF_8))))
+        .isFalse();
+  }
+
+  @Test
   void scramRefusesAServerThatDoesNotKnowThePassword() {
     ScramSha256Auth scram =
         ScramSha256Auth.start(
@@ -81,7 +127,8 @@ class AuthMethodsTest {
             "user",
             Secret.of("pencil"),
             Optional.empty(),
-            Optional.of(() -> "rOprNGfwEbeRWgbNEkqO"));
+            Optional.of("rOprNGfwEbeRWgbNEkqO"),
+            new ScramKeyCache());
     scram.initialResponse();
     scram.respond(
         new AuthenticationSASLContinue(
@@ -108,7 +155,8 @@ class AuthMethodsTest {
                     "*",
                     Secret.of("x"),
                     Optional.empty(),
-                    Optional.empty()))
+                    Optional.empty(),
+                    new ScramKeyCache()))
         .isInstanceOf(PgException.class)
         .hasMessageContaining("[SCRAM-SHA-1]");
   }

@@ -1,12 +1,12 @@
 package io.secretless.pg;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.Unpooled;
 import io.secretless.config.ConfigTree;
 import io.secretless.config.ListenAddress;
 import io.secretless.config.Position;
-import io.secretless.connector.FailureReason;
 import io.secretless.pg.message.BackendDecoder;
 import io.secretless.pg.message.BackendMessage;
 import io.secretless.pg.message.ErrorResponse;
@@ -17,6 +17,7 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +33,12 @@ class ClientProtocolTest {
   private static final Map<String, String> NOWHERE =
       Map.of("host", "127.0.0.1", "port", "1", "username", "u", "sslmode", "disable");
 
-  private static MiniBroker broker() throws InterruptedException {
+  private static TestBroker broker() {
     return broker(ConfigTree.empty(Position.unknown("t")));
   }
 
-  private static MiniBroker broker(ConfigTree config) throws InterruptedException {
-    return new MiniBroker(
+  private static TestBroker broker(ConfigTree config) {
+    return TestBroker.start(
         PgServers.service("pg-unit", new ListenAddress.Tcp("127.0.0.1", 0), NOWHERE, config));
   }
 
@@ -81,20 +82,20 @@ class ClientProtocolTest {
   @ParameterizedTest(name = "length {0}")
   @ValueSource(ints = {0, 3, 7, 10_001, 1 << 30, -8})
   void fuzzedLengthsGetAProtocolErrorAndAClosedConnection(int length) throws Exception {
-    try (MiniBroker broker = broker()) {
+    try (TestBroker broker = broker()) {
       ErrorResponse error = onlyError(exchange(broker.port(), packet(length, 196608)));
       assertThat(error.sqlState()).isEqualTo("08P01");
       assertThat(error.severity()).isEqualTo("FATAL");
       assertThat(error.message())
           .startsWith("secretless: service pg-unit: invalid startup packet length " + length);
-      assertThat(broker.reasons).containsExactly(FailureReason.CLIENT_PROTOCOL);
+      await().atMost(Duration.ofSeconds(5)).until(() -> broker.failures("client_protocol") == 1);
     }
   }
 
   @ParameterizedTest(name = "version code {0}")
   @ValueSource(ints = {0x20000, 0x40000, 1234, 0})
   void unknownProtocolVersionsAreRefused(int code) throws Exception {
-    try (MiniBroker broker = broker()) {
+    try (TestBroker broker = broker()) {
       ErrorResponse error = onlyError(exchange(broker.port(), packet(9, code, (byte) 0)));
       assertThat(error.sqlState()).isEqualTo("08P01");
       assertThat(error.message()).contains("unsupported frontend protocol");
@@ -103,7 +104,7 @@ class ClientProtocolTest {
 
   @Test
   void startupPacketWithoutTerminatorIsRefused() throws Exception {
-    try (MiniBroker broker = broker()) {
+    try (TestBroker broker = broker()) {
       ErrorResponse error =
           onlyError(
               exchange(
@@ -115,7 +116,7 @@ class ClientProtocolTest {
 
   @Test
   void sslAndGssencRequestsAreAnsweredNoWithoutClientTls() throws Exception {
-    try (MiniBroker broker = broker();
+    try (TestBroker broker = broker();
         Socket socket = new Socket("127.0.0.1", broker.port())) {
       socket.setSoTimeout(10_000);
       InputStream in = socket.getInputStream();
@@ -135,7 +136,7 @@ class ClientProtocolTest {
     ConfigTree tls =
         new ConfigTree(
             Map.of("cert", resource("unit.crt"), "key", resource("unit.key")), Map.of(), at);
-    try (MiniBroker broker = broker(new ConfigTree(Map.of("tls", tls), Map.of(), at))) {
+    try (TestBroker broker = broker(new ConfigTree(Map.of("tls", tls), Map.of(), at))) {
       ByteArrayOutputStream both = new ByteArrayOutputStream();
       both.write(packet(8, 80877103));
       both.write(packet(9, 196608, (byte) 0));
@@ -150,15 +151,15 @@ class ClientProtocolTest {
 
   @Test
   void cancelRequestWithAnUnknownKeyIsClosedWithoutAnswer() throws Exception {
-    try (MiniBroker broker = broker()) {
+    try (TestBroker broker = broker()) {
       assertThat(exchange(broker.port(), packet(16, 80877102, new byte[8]))).isEmpty();
-      assertThat(broker.failures).isEmpty();
+      assertThat(broker.failures()).isZero();
     }
   }
 
   @Test
   void newerProtocolMinorIsNegotiatedDownBeforeTheLoginResult() throws Exception {
-    try (MiniBroker broker = broker()) {
+    try (TestBroker broker = broker()) {
       byte[] option = "_pq_.x\0y\0\0".getBytes();
       List<BackendMessage> answer =
           messages(exchange(broker.port(), packet(8 + option.length, 0x30002, option)));

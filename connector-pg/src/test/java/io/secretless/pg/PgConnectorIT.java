@@ -5,8 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.secretless.config.ConfigTree;
+import io.secretless.config.CredentialRef;
 import io.secretless.config.ListenAddress;
 import io.secretless.config.Position;
+import io.secretless.config.ServiceConfig;
+import io.secretless.core.Secret;
+import io.secretless.credentials.CredentialProvider;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.sql.Connection;
@@ -19,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,7 +78,7 @@ class PgConnectorIT {
   })
   void pgjdbcLogsInAsTheCredentialUser(String kind, String sslmode, boolean ssl) throws Exception {
     var creds = PgServers.user(kind, sslmode);
-    try (MiniBroker broker = new MiniBroker(PgServers.service("pg-it", ANY_PORT, creds));
+    try (TestBroker broker = TestBroker.start(PgServers.service("pg-it", ANY_PORT, creds));
         Connection c = connect(broker.port(), "?sslmode=disable")) {
       assertThat(one(c, "select current_user")).isEqualTo(creds.get("username"));
       assertThat(one(c, "select ssl from pg_stat_ssl where pid = pg_backend_pid()"))
@@ -84,11 +89,26 @@ class PgConnectorIT {
   }
 
   @Test
+  void repeatedScramPlusLoginsThroughOneListenerSucceed() throws Exception {
+    // The second and later logins answer from the cached SCRAM keys.
+    try (TestBroker broker =
+        TestBroker.start(
+            PgServers.service("pg-again", ANY_PORT, PgServers.user("SCRAM", "verify-full")))) {
+      for (int i = 0; i < 3; i++) {
+        try (Connection c = connect(broker.port(), "?sslmode=disable")) {
+          assertThat(one(c, "select current_user")).isEqualTo("scram_user");
+        }
+      }
+      assertThat(broker.failures()).isZero();
+    }
+  }
+
+  @Test
   void credentialStartupParametersOverrideTheClients() throws Exception {
     var creds = new java.util.LinkedHashMap<>(PgServers.user("SCRAM", "disable"));
     creds.put("dbname", "postgres");
     creds.put("search_path", "pg_catalog");
-    try (MiniBroker broker = new MiniBroker(PgServers.service("pg-it", ANY_PORT, creds));
+    try (TestBroker broker = TestBroker.start(PgServers.service("pg-it", ANY_PORT, creds));
         Connection c = connect(broker.port(), "?sslmode=disable")) {
       assertThat(one(c, "select current_database()")).isEqualTo("postgres");
       assertThat(one(c, "show search_path")).isEqualTo("pg_catalog");
@@ -99,7 +119,7 @@ class PgConnectorIT {
   void wrongPasswordIsInvalidPasswordNamingServiceWithoutTheSecret() throws Exception {
     var creds = new java.util.LinkedHashMap<>(PgServers.user("SCRAM", "require"));
     creds.put("password", "Wrong-Canary-0000");
-    try (MiniBroker broker = new MiniBroker(PgServers.service("pg-bad", ANY_PORT, creds))) {
+    try (TestBroker broker = TestBroker.start(PgServers.service("pg-bad", ANY_PORT, creds))) {
       assertThatThrownBy(() -> connect(broker.port(), "?sslmode=disable"))
           .isInstanceOf(SQLException.class)
           .hasMessageContaining("secretless: service pg-bad: backend 127.0.0.1:")
@@ -110,26 +130,51 @@ class PgConnectorIT {
     }
   }
 
+  /** Hands out the test user's credentials and remembers every Secret it gave. */
+  static final class RecordingProvider implements CredentialProvider {
+    final List<Secret> given = new CopyOnWriteArrayList<>();
+    final Map<String, String> values;
+
+    RecordingProvider(Map<String, String> values) {
+      this.values = values;
+    }
+
+    @Override
+    public String name() {
+      return "recording";
+    }
+
+    @Override
+    public Secret get(String id) {
+      Secret s = Secret.of(values.get(id));
+      given.add(s);
+      return s;
+    }
+  }
+
   @Test
   void credentialsAreZeroedOnceTheBackendAcceptedThemOrFailed() throws Exception {
     var good = PgServers.user("SCRAM", "require");
     var bad = new java.util.LinkedHashMap<>(good);
     bad.put("password", "Wrong-Canary-0001");
-    for (var creds : List.of(good, bad)) {
-      try (MiniBroker broker = new MiniBroker(PgServers.service("pg-zero", ANY_PORT, creds))) {
+    for (var values : List.of(good, bad)) {
+      RecordingProvider provider = new RecordingProvider(values);
+      Map<String, CredentialRef> refs = new java.util.LinkedHashMap<>();
+      Position at = new Position("test.yml", 1, 1);
+      values.keySet().forEach(k -> refs.put(k, new CredentialRef.FromProvider("recording", k, at)));
+      ServiceConfig service =
+          new ServiceConfig(
+              "pg-zero", "pg", ANY_PORT, refs, ConfigTree.empty(at), Map.of(), List.of(), at);
+      try (TestBroker broker = TestBroker.start(service, provider)) {
         try (Connection c = connect(broker.port(), "?sslmode=disable")) {
           assertThat(one(c, "select 1")).isEqualTo("1");
         } catch (SQLException e) {
           assertThat(e.getSQLState()).isEqualTo("28P01");
         }
-        assertThat(broker.handedOut).hasSize(1);
-        var handed = broker.handedOut.get(0);
+        assertThat(provider.given).hasSize(values.size());
         await()
             .atMost(Duration.ofSeconds(5))
-            .until(
-                () ->
-                    handed.names().stream()
-                        .allMatch(n -> handed.get(n).orElseThrow().isDestroyed()));
+            .until(() -> provider.given.stream().allMatch(Secret::isDestroyed));
       }
     }
   }
@@ -138,7 +183,7 @@ class PgConnectorIT {
   void backendDownIsCannotConnect() throws Exception {
     var creds = new java.util.LinkedHashMap<>(PgServers.user("SCRAM", "require"));
     creds.put("port", "1");
-    try (MiniBroker broker = new MiniBroker(PgServers.service("pg-down", ANY_PORT, creds))) {
+    try (TestBroker broker = TestBroker.start(PgServers.service("pg-down", ANY_PORT, creds))) {
       assertThatThrownBy(() -> connect(broker.port(), "?sslmode=disable"))
           .isInstanceOf(SQLException.class)
           .hasMessageContaining(
@@ -148,9 +193,22 @@ class PgConnectorIT {
   }
 
   @Test
+  void unknownBackendHostIsCannotConnect() throws Exception {
+    var creds = new java.util.LinkedHashMap<>(PgServers.user("SCRAM", "require"));
+    creds.put("host", "no-such-host.invalid");
+    try (TestBroker broker = TestBroker.start(PgServers.service("pg-dns", ANY_PORT, creds))) {
+      assertThatThrownBy(() -> connect(broker.port(), "?sslmode=disable"))
+          .hasMessageContaining(
+              "secretless: service pg-dns: cannot resolve backend host no-such-host.invalid")
+          .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("08001"));
+      assertThat(broker.failures("backend_unreachable")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void sslOnlyUserIsRejectedByPgHbaWithoutTls() throws Exception {
-    try (MiniBroker broker =
-        new MiniBroker(
+    try (TestBroker broker =
+        TestBroker.start(
             PgServers.service("pg-plain", ANY_PORT, PgServers.user("SSL_ONLY", "disable")))) {
       assertThatThrownBy(() -> connect(broker.port(), "?sslmode=disable"))
           .hasMessageContaining("service pg-plain: backend")
@@ -163,7 +221,7 @@ class PgConnectorIT {
   void verifyFullRefusesABackendCertificateForAnotherName() throws Exception {
     var creds = new java.util.LinkedHashMap<>(PgServers.user("SCRAM", "verify-full"));
     creds.put("sslhost", "db.example.com");
-    try (MiniBroker broker = new MiniBroker(PgServers.service("pg-name", ANY_PORT, creds))) {
+    try (TestBroker broker = TestBroker.start(PgServers.service("pg-name", ANY_PORT, creds))) {
       assertThatThrownBy(() -> connect(broker.port(), "?sslmode=disable"))
           .hasMessageContaining("service pg-name: TLS handshake with backend")
           .hasMessageContaining("sslmode=verify-full")
@@ -173,8 +231,8 @@ class PgConnectorIT {
 
   @Test
   void statementCancelReachesTheBackend() throws Exception {
-    try (MiniBroker broker =
-            new MiniBroker(
+    try (TestBroker broker =
+            TestBroker.start(
                 PgServers.service("pg-cancel", ANY_PORT, PgServers.user("SCRAM", "require")));
         Connection c = connect(broker.port(), "?sslmode=disable");
         Connection admin = direct();
@@ -217,8 +275,8 @@ class PgConnectorIT {
       expected = copyOut(admin, query);
     }
     assertThat(expected.length).isGreaterThan(5_000_000);
-    try (MiniBroker broker =
-            new MiniBroker(
+    try (TestBroker broker =
+            TestBroker.start(
                 PgServers.service("pg-copy", ANY_PORT, PgServers.user("SCRAM", "require")));
         Connection c = connect(broker.port(), "?sslmode=disable")) {
       assertThat(copyOut(c, query)).isEqualTo(expected);
@@ -247,8 +305,8 @@ class PgConnectorIT {
         new ConfigTree(
             Map.of("cert", dir + "/server.crt", "key", dir + "/server.key"), Map.of(), at);
     ConfigTree config = new ConfigTree(Map.of("tls", tls), Map.of(), at);
-    try (MiniBroker broker =
-            new MiniBroker(
+    try (TestBroker broker =
+            TestBroker.start(
                 PgServers.service("pg-tls", ANY_PORT, PgServers.user("MD5", "require"), config));
         Connection c =
             connect(broker.port(), "?sslmode=verify-full&sslrootcert=" + dir + "/ca.crt")) {

@@ -8,6 +8,7 @@ import io.secretless.config.ListenAddress;
 import io.secretless.config.Position;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -69,7 +71,7 @@ class PsqlIT {
   void psqlRunsQueriesAsTheCredentialUser(String kind, String sslmode, String ssl)
       throws Exception {
     var creds = PgServers.user(kind, sslmode);
-    try (MiniBroker broker = new MiniBroker(PgServers.service("pg-psql", ANY_PORT, creds))) {
+    try (TestBroker broker = TestBroker.start(PgServers.service("pg-psql", ANY_PORT, creds))) {
       Result r =
           run(
               at(broker.port()) + " sslmode=disable",
@@ -82,8 +84,8 @@ class PsqlIT {
 
   @Test
   void psqlSslmodeRequireIsRefusedWithoutClientTls() throws Exception {
-    try (MiniBroker broker =
-        new MiniBroker(
+    try (TestBroker broker =
+        TestBroker.start(
             PgServers.service("pg-psql", ANY_PORT, PgServers.user("SCRAM", "require")))) {
       Result r = run(at(broker.port()) + " sslmode=require", "-Atc", "select 1");
       assertThat(r.exit()).isNotZero();
@@ -98,8 +100,8 @@ class PsqlIT {
     String cert = java.nio.file.Files.readString(java.nio.file.Path.of(dir, "server.crt"));
     ConfigTree tls =
         new ConfigTree(Map.of("cert", cert, "key", dir + "/server.key"), Map.of(), pos);
-    try (MiniBroker broker =
-        new MiniBroker(
+    try (TestBroker broker =
+        TestBroker.start(
             PgServers.service(
                 "pg-psql",
                 ANY_PORT,
@@ -119,9 +121,28 @@ class PsqlIT {
   }
 
   @Test
+  void psqlWorksOverAUnixSocketListener(@TempDir Path dir) throws Exception {
+    Path socket = dir.resolve(".s.PGSQL.5432");
+    try (TestBroker broker =
+        TestBroker.start(
+            PgServers.service(
+                "pg-unix",
+                new ListenAddress.Unix(socket),
+                PgServers.user("SCRAM", "verify-full")))) {
+      assertThat(broker.address()).isEqualTo(new ListenAddress.Unix(socket));
+      Result r =
+          run(
+              "host=" + dir + " port=5432 dbname=appdb user=nobody",
+              "-Atc",
+              "select current_user, ssl from pg_stat_ssl where pid = pg_backend_pid()");
+      assertThat(r.output()).isEqualTo("scram_user|t");
+    }
+  }
+
+  @Test
   void psqlCtrlCCancelsTheRunningQuery() throws Exception {
-    try (MiniBroker broker =
-            new MiniBroker(
+    try (TestBroker broker =
+            TestBroker.start(
                 PgServers.service("pg-psql", ANY_PORT, PgServers.user("MD5", "require")));
         Connection admin = PgConnectorIT.direct()) {
       Process p = start(at(broker.port()) + " sslmode=disable", "-c", "select pg_sleep(60)");

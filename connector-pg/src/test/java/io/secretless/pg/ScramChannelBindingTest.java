@@ -20,7 +20,8 @@ class ScramChannelBindingTest {
 
   private static String clientFirst(List<String> offered, Optional<X509Certificate> cert) {
     ScramSha256Auth scram =
-        ScramSha256Auth.start(offered, "*", Secret.of("pw"), cert, Optional.of(() -> "nonce"));
+        ScramSha256Auth.start(
+            offered, "*", Secret.of("pw"), cert, Optional.of("nonce"), new ScramKeyCache());
     return scram.mechanism()
         + " "
         + new String(scram.initialResponse().data(), StandardCharsets.UTF_8);

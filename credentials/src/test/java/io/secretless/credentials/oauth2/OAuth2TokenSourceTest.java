@@ -233,6 +233,28 @@ class OAuth2TokenSourceTest {
     assertThat(first.toString()).doesNotContain("token-1");
   }
 
+  @Test
+  void privateKeyJwtSignsAnAssertionTheServerVerifiesWithThePublicKey() throws Exception {
+    var gen = java.security.KeyPairGenerator.getInstance("RSA");
+    gen.initialize(2048);
+    var pair = gen.generateKeyPair();
+    server.jwtKey = (java.security.interfaces.RSAPublicKey) pair.getPublic();
+    String pem =
+        "-----BEGIN PRIVATE KEY-----\n"
+            + java.util.Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
+    var good = source("private_key_jwt", Map.of(), false);
+    var s =
+        new OAuth2TokenSource(
+            good.settings(),
+            new NimbusTokenEndpoint(good.settings(), () -> Secret.of(pem)),
+            blocking,
+            clock);
+    sources.add(s);
+    assertThat(get(s).reveal()).isEqualTo("token-1");
+    assertThat(server.lastWasJwt).isTrue();
+  }
+
   /** A source whose client secret the server does not accept. */
   record StandInTokenServerSwap(StandInTokenServer server) {
     OAuth2TokenSource wrongSecretSource(OAuth2TokenSourceTest test) {

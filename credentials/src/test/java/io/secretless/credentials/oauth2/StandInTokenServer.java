@@ -38,6 +38,11 @@ final class StandInTokenServer implements AutoCloseable {
   volatile CountDownLatch gate = new CountDownLatch(0);
   volatile String lastScope;
 
+  /** When set, private_key_jwt assertions are checked with this key. */
+  volatile java.security.interfaces.RSAPublicKey jwtKey;
+
+  volatile boolean lastWasJwt;
+
   StandInTokenServer(String clientId, String clientSecret) throws IOException {
     this.clientId = clientId;
     this.clientSecret = clientSecret;
@@ -82,6 +87,11 @@ final class StandInTokenServer implements AutoCloseable {
   }
 
   private boolean authenticated(HttpExchange ex, String body) {
+    String assertion = param(body, "client_assertion");
+    lastWasJwt = assertion != null;
+    if (assertion != null) {
+      return jwtKey != null && validJwt(assertion);
+    }
     String auth = ex.getRequestHeaders().getFirst("Authorization");
     if (auth != null && auth.startsWith("Basic ")) {
       String pair =
@@ -90,6 +100,20 @@ final class StandInTokenServer implements AutoCloseable {
     }
     return clientId.equals(param(body, "client_id"))
         && clientSecret.equals(param(body, "client_secret"));
+  }
+
+  private boolean validJwt(String assertion) {
+    try {
+      var jwt = com.nimbusds.jwt.SignedJWT.parse(assertion);
+      var claims = jwt.getJWTClaimsSet();
+      return jwt.verify(new com.nimbusds.jose.crypto.RSASSAVerifier(jwtKey))
+          && clientId.equals(claims.getIssuer())
+          && clientId.equals(claims.getSubject())
+          && claims.getAudience().contains(url())
+          && claims.getExpirationTime().after(new java.util.Date());
+    } catch (java.text.ParseException | com.nimbusds.jose.JOSEException e) {
+      return false;
+    }
   }
 
   private static String enc(String s) {

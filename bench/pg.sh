@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# PostgreSQL benchmark, back to back in one run (timing belongs here, never in tests):
+#   pgbench -S  (select-only)                 direct / via pgbouncer / via the broker
+#   pgbench -S -C (new connection per txn)    direct / via pgbouncer / via the broker
+# Backend TLS on everywhere (sslmode=require to PostgreSQL); pgbouncer (session pool) and the
+# broker both do the server login themselves (scram_user, SCRAM-SHA-256). Then the broker's RSS
+# with 1,000 idle client connections (logged in through the broker to pgbouncer, which holds them
+# without server connections).
+#
+#   bench/pg.sh          # needs the test servers: scripts/test-servers.sh up (or ./run-tests)
+#   PGB_ARGS="-c 8 -j 2 -T 10" IDLE=1000 bench/pg.sh
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+PGB_ARGS=${PGB_ARGS:--c 8 -j 2 -T 10}
+IDLE=${IDLE:-1000}
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+[ -f /tmp/secretless-test/env.sh ] || {
+  echo "bench: no test servers; run scripts/test-servers.sh up (or ./run-tests) first" >&2; exit 1; }
+source /tmp/secretless-test/env.sh
+bin=$SECRETLESS_IT_PG_BIN
+pg_port=$SECRETLESS_IT_PG_PORT
+user=$SECRETLESS_IT_PG_SCRAM_USER
+export BENCH_PG_PASSWORD=$SECRETLESS_IT_PG_SCRAM_PASSWORD
+work=$(mktemp -d /tmp/secretless-bench-pg.XXXXXX)
+chmod 755 "$work"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# pgbouncer: the test servers' (scripts/servers/30-pgbouncer.sh) if running, else our own.
+pgb_port=${SECRETLESS_IT_PGBOUNCER_PORT:-}
+if [ -z "$pgb_port" ] || ! PGCONNECT_TIMEOUT=3 "$bin/psql" "host=127.0.0.1 port=$pgb_port user=$user dbname=postgres sslmode=disable" -Atc 'select 1' >/dev/null 2>&1; then
+  command -v pgbouncer >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer >/dev/null
+  pgb_port=$(free_port)
+  echo "bench: starting pgbouncer on $pgb_port under $work" >&2
+  mkdir -p "$work/tls"; cp "$SECRETLESS_IT_TLS_DIR/ca.crt" "$work/tls/"
+  (export STATE=$work ENV_FILE=$work/env.sh TEST_USER=secretless-test PGBOUNCER_PORT=$pgb_port PGBOUNCER_PG_PORT=$pg_port
+   source scripts/servers/30-pgbouncer.sh; up)
+  own_pgbouncer=1
+fi
+
+# A pgbench database (scale 1) the test user may read.
+admin=("$bin/psql" -h "$SECRETLESS_IT_PG_SOCKET_DIR" -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -q)
+if [ "$("${admin[@]}" -d postgres -Atc "select count(*) from pg_database where datname='benchdb'")" = 0 ]; then
+  echo "bench: creating benchdb (pgbench -i -s 1)" >&2
+  "${admin[@]}" -d postgres -c 'CREATE DATABASE benchdb'
+  "$bin/pgbench" -h "$SECRETLESS_IT_PG_SOCKET_DIR" -p "$pg_port" -U postgres -i -s 1 -q benchdb >/dev/null 2>&1
+  "${admin[@]}" -d benchdb -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC'
+fi
+
+# The broker, from the CLI, with two services: pg-bench (-> PostgreSQL) and pg-idle (-> pgbouncer).
+b_port=$(free_port); i_port=$(free_port); a_port=$(free_port)
+cat > "$work/secretless.yml" <<YML
+version: "2"
+services:
+  pg-bench:
+    connector: pg
+    listenOn: tcp://127.0.0.1:$b_port
+    credentials:
+      host: 127.0.0.1
+      port: $pg_port
+      username: $user
+      password: { from: env, get: BENCH_PG_PASSWORD }
+      sslmode: require
+  pg-idle:
+    connector: pg
+    listenOn: tcp://127.0.0.1:$i_port
+    credentials:
+      host: 127.0.0.1
+      port: $pgb_port
+      username: $user
+      sslmode: disable
+YML
+echo "bench: starting ./secretless broker -f $work/secretless.yml" >&2
+./secretless broker -f "$work/secretless.yml" --admin-address "127.0.0.1:$a_port" > "$work/broker.log" 2>&1 &
+broker_pid=$!
+cleanup() {
+  kill "$broker_pid" 2>/dev/null || true
+  wait "$broker_pid" 2>/dev/null || true
+  if [ -n "${own_pgbouncer:-}" ]; then (export STATE=$work; source scripts/servers/30-pgbouncer.sh; down); fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+for _ in $(seq 1 600); do
+  curl -fs "http://127.0.0.1:$a_port/ready" >/dev/null 2>&1 && break
+  kill -0 "$broker_pid" 2>/dev/null || { echo "bench: broker exited" >&2; cat "$work/broker.log" >&2; exit 1; }
+  sleep 0.5
+done
+curl -fs "http://127.0.0.1:$a_port/ready" >/dev/null || { echo "bench: broker not ready" >&2; exit 1; }
+java_pid=$(pgrep -P "$broker_pid" java || echo "$broker_pid")
+
+pgb() { # label host port user extra-args... -> tps
+  local out
+  out=$("$bin/pgbench" -n -S $PGB_ARGS "${@:4}" -h "$1" -p "$2" -U "$3" benchdb 2>&1) || {
+    echo "bench: pgbench failed: $out" >&2; echo 0; return; }
+  awk '/^tps/ {print $3; exit}' <<<"$out"
+}
+direct() { PGSSLMODE=require PGPASSWORD=$BENCH_PG_PASSWORD pgb 127.0.0.1 "$pg_port" "$user" "$@"; }
+bouncer() { PGSSLMODE=disable pgb 127.0.0.1 "$pgb_port" "$user" "$@"; }
+broker() { PGSSLMODE=disable pgb 127.0.0.1 "$b_port" app "$@"; }
+
+# JIT warm-up of the broker (not measured).
+PGB_ARGS="-c 8 -j 2 -T 5" broker >/dev/null
+PGB_ARGS="-c 4 -j 2 -T 3" broker -C >/dev/null
+
+echo "pgbench -n -S $PGB_ARGS, backend TLS (sslmode=require), SCRAM-SHA-256; tps"
+printf '%-22s %12s %12s %12s %16s %18s\n' mode direct pgbouncer broker broker/direct broker/pgbouncer
+for mode in "" "-C"; do
+  d=$(direct $mode); p=$(bouncer $mode); b=$(broker $mode)
+  printf '%-22s %12.0f %12.0f %12.0f %16s %18s\n' "-S ${mode:-(persistent)}" "$d" "$p" "$b" \
+    "$(awk -v a="$b" -v b="$d" 'BEGIN{printf "%.2fx", (b>0)?a/b:0}')" \
+    "$(awk -v a="$b" -v b="$p" 'BEGIN{printf "%.2fx", (b>0)?a/b:0}')"
+done
+
+# Broker RSS, idle and with $IDLE idle client connections (each logged in through the broker).
+rss() { awk '/^VmRSS/ {print $2}' "/proc/$java_pid/status"; }
+before=$(rss)
+python3 - "$i_port" "$IDLE" "$java_pid" "$before" <<'PY'
+import socket, struct, sys
+port, n, pid, before = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+def startup():
+    body = struct.pack(">i", 196608) + b"user\0app\0database\0benchdb\0\0"
+    return struct.pack(">i", len(body) + 4) + body
+held = []
+for i in range(n):
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    s.sendall(startup())
+    buf = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            sys.exit("connection %d closed during login: %r" % (i, buf[:200]))
+        buf += chunk
+        # stop at ReadyForQuery ('Z', length 5, status)
+        if len(buf) >= 6 and buf[-6:-1] == b"Z\0\0\0\x05":
+            break
+        if buf[:1] == b"E":
+            sys.exit("login failed: %r" % buf[:200])
+    held.append(s)
+rss = int([l.split()[1] for l in open("/proc/%s/status" % pid) if l.startswith("VmRSS")][0])
+print("broker RSS: %d MiB idle after the runs, %d MiB with %d idle client connections (+%.1f KiB each)"
+      % (before // 1024, rss // 1024, n, (rss - before) / n))
+for s in held:
+    s.close()
+PY
