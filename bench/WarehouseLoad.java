@@ -1,5 +1,6 @@
 // Load generator for bench/warehouse.sh (run with the JDK's source launcher, not a test).
 // Usage: java WarehouseLoad.java BASE_URL CLIENT_ID CLIENT_SECRET CLIENTS SECONDS
+// Phase 0: GET /v1/health (no auth, no audit): the HTTP stack's ceiling on this machine.
 // Phase 1: CLIENTS concurrent clients retrieve (GET /v1/credentials/{name}/secret) for SECONDS.
 // Phase 2: CLIENTS concurrent clients store new credentials (POST /v1/credentials) for SECONDS.
 // Every request is audited by the warehouse (audit is always on). Prints one line per phase.
@@ -32,6 +33,7 @@ public class WarehouseLoad {
       send(post(base + "/v1/credentials", token, "{\"name\":\"bench-" + i + "\",\"data\":{\"password\":\"pw-" + i + "\"}}"), 201, 409);
     }
     long run = System.nanoTime();
+    phase("health (HTTP + SELECT 1 baseline)", clients, seconds, (c) -> HttpRequest.newBuilder(URI.create(base + "/v1/health")).GET().build(), 200);
     phase("read ", clients, seconds, (c) -> HttpRequest.newBuilder(URI.create(base + "/v1/credentials/bench-" + (c % creds) + "/secret")).header("Authorization", "Bearer " + token).GET().build(), 200);
     phase("write", clients, seconds, (c) -> post(base + "/v1/credentials", token, "{\"name\":\"w-" + run + "-" + Thread.currentThread().threadId() + "-" + System.nanoTime() + "\",\"data\":{\"k\":\"v\"}}"), 201);
   }

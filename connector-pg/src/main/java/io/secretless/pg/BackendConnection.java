@@ -68,6 +68,7 @@ final class BackendConnection {
     private final BackendSettings settings;
     private final Optional<SslContext> tls;
     private final Promise<Channel> ready;
+    private boolean tlsStarted;
 
     Negotiation(BackendSettings settings, Optional<SslContext> tls, Promise<Channel> ready) {
       this.settings = settings;
@@ -99,6 +100,12 @@ final class BackendConnection {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       ByteBuf in = (ByteBuf) msg;
+      if (tlsStarted) {
+        in.release();
+        fail("backend sent data before the TLS handshake finished");
+        ctx.close();
+        return;
+      }
       try {
         if (!in.isReadable()) {
           ctx.read();
@@ -127,14 +134,18 @@ final class BackendConnection {
     }
 
     private void startTls(ChannelHandlerContext ctx) {
+      tlsStarted = true;
       String peer = settings.sslHost().orElse(settings.host());
       SslHandler ssl = tls.get().newHandler(ctx.alloc(), peer, settings.port());
       Channel channel = ctx.channel();
-      ctx.pipeline().replace(this, "pg-backend-tls", ssl);
+      // Stay behind the SslHandler until the handshake is over: its failure also arrives as an
+      // exceptionCaught that must not reach the pipeline's tail.
+      ctx.pipeline().addBefore(ctx.name(), "pg-backend-tls", ssl);
       ssl.handshakeFuture()
           .addListener(
               f -> {
                 if (f.isSuccess()) {
+                  ctx.pipeline().remove(this);
                   ready.trySuccess(channel);
                 } else {
                   ready.tryFailure(

@@ -1,7 +1,9 @@
 package io.secretless.pg;
 
+import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import io.secretless.connector.FailureReason;
 import io.secretless.core.Secret;
@@ -41,7 +43,7 @@ final class BackendTls {
   }
 
   private static SslContext build(BackendSettings settings) {
-    SslContextBuilder builder = SslContextBuilder.forClient();
+    SslContextBuilder builder = SslContextBuilder.forClient().sslProvider(provider());
     byte[] root = null;
     byte[] cert = null;
     byte[] key = null;
@@ -71,6 +73,11 @@ final class BackendTls {
       zero(cert);
       zero(key);
     }
+  }
+
+  /** BoringSSL (netty-tcnative) when its native library loads here, else the JDK's TLS. */
+  static SslProvider provider() {
+    return OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
   }
 
   private static String describe(Exception e) {

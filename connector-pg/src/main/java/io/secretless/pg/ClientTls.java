@@ -40,7 +40,9 @@ final class ClientTls {
       certPem = PemSource.read(certSecret);
       keyPem = PemSource.read(keySecret);
       return Optional.of(
-          SslContextBuilder.forServer(PemSource.stream(certPem), PemSource.stream(keyPem)).build());
+          SslContextBuilder.forServer(PemSource.stream(certPem), PemSource.stream(keyPem))
+              .sslProvider(BackendTls.provider())
+              .build());
     } catch (IOException | IllegalArgumentException e) {
       String cause =
           e instanceof SSLException && e.getCause() != null

@@ -3,6 +3,7 @@ package io.secretless.pg;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.secretless.config.ServiceConfig;
 import io.secretless.connector.ConnectorSession;
 import io.secretless.connector.FailureReason;
@@ -15,10 +16,12 @@ import io.secretless.pg.message.FrontendDecoder;
 import io.secretless.pg.message.FrontendMessage;
 import io.secretless.pg.message.NegotiateProtocolVersion;
 import io.secretless.pg.message.StartupMessage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection from accept to relay: the client's StartupMessage, the credentials, the
@@ -31,6 +34,7 @@ final class PgHandshake {
   static final String FRONTEND_HANDLER = "pg-frontend";
   static final String BACKEND_DECODER = "pg-backend-decoder";
   static final String BACKEND_LOGIN = "pg-backend-login";
+  private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   private final BoundPgConnector connector;
   private final ConnectorSession session;
@@ -41,6 +45,8 @@ final class PgHandshake {
   private Channel backend;
   private Credentials credentials;
   private boolean over;
+  private boolean discarding; // failed or cancel: leftover bytes go nowhere
+  private ScheduledFuture<?> timer;
 
   PgHandshake(BoundPgConnector connector, ConnectorSession session) {
     this.connector = connector;
@@ -50,12 +56,41 @@ final class PgHandshake {
   }
 
   void begin() {
+    startTimer();
     client
         .pipeline()
         .addLast(FRONTEND_DECODER, new FrontendDecoder())
         .addLast(FRONTEND_HANDLER, new FrontendHandler(this, connector.clientTls()));
     client.closeFuture().addListener(f -> clientClosed());
     client.read();
+  }
+
+  /**
+   * Fails with a PostgreSQL error shortly before the broker's own {@code handshakeTimeout} would
+   * close the connection without one, so the client learns why.
+   */
+  private void startTimer() {
+    long limit;
+    try {
+      limit = service.config().duration("handshakeTimeout").orElse(DEFAULT_TIMEOUT).toMillis();
+    } catch (RuntimeException e) {
+      limit = DEFAULT_TIMEOUT.toMillis(); // the loader reports a bad value
+    }
+    long millis = Math.max(limit * 9 / 10, limit - 1000);
+    timer =
+        client
+            .eventLoop()
+            .schedule(
+                () ->
+                    fail(
+                        new PgException(
+                            FailureReason.TIMEOUT,
+                            PgException.CANNOT_CONNECT,
+                            "login to the backend did not finish within "
+                                + millis
+                                + " ms (handshakeTimeout)")),
+                millis,
+                TimeUnit.MILLISECONDS);
   }
 
   BoundPgConnector connector() {
@@ -77,6 +112,8 @@ final class PgHandshake {
   /** The connection carries a CancelRequest: no login, no relay. */
   void cancel(CancelRequest request) {
     over = true; // the decoder decodes nothing after a CancelRequest; the broker closes us
+    discarding = true;
+    timer.cancel(false);
     connector.forwardCancel(session, request);
   }
 
@@ -153,17 +190,26 @@ final class PgHandshake {
 
   /** Bytes the client sent after its StartupMessage, to forward before relaying. */
   void heldFromClient(ByteBuf bytes) {
-    clientBytes.add(bytes);
+    hold(clientBytes, bytes);
   }
 
   /** Bytes the backend sent after ReadyForQuery, to forward before relaying. */
   void heldFromBackend(ByteBuf bytes) {
-    backendBytes.add(bytes);
+    hold(backendBytes, bytes);
+  }
+
+  private void hold(List<ByteBuf> held, ByteBuf bytes) {
+    if (discarding) {
+      bytes.release(); // leftovers handed over as the pipeline is torn down
+    } else {
+      held.add(bytes);
+    }
   }
 
   /** ReadyForQuery was written to the client: remove our handlers and hand over to the relay. */
   void relay() {
     over = true;
+    timer.cancel(false);
     client.pipeline().remove(FRONTEND_DECODER); // forwards what it buffered to the handler
     client.pipeline().remove(FRONTEND_HANDLER);
     backend.pipeline().remove(BACKEND_DECODER);
@@ -187,11 +233,17 @@ final class PgHandshake {
       return;
     }
     over = true;
+    discarding = true;
+    if (timer != null) {
+      timer.cancel(false);
+    }
     String prefix = "service " + service.name() + ": ";
     String message = e.getMessage().startsWith(prefix) ? e.getMessage() : prefix + e.getMessage();
     closeCredentials();
     clientBytes.forEach(ByteBuf::release);
     backendBytes.forEach(ByteBuf::release);
+    clientBytes.clear();
+    backendBytes.clear();
     if (backend != null) {
       backend.close();
     }

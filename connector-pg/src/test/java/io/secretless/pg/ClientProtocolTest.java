@@ -172,6 +172,33 @@ class ClientProtocolTest {
   }
 
   @Test
+  void silentBackendEndsInAnErrorBeforeTheHandshakeTimeout() throws Exception {
+    try (java.net.ServerSocket silent =
+        new java.net.ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress())) {
+      Position at = Position.unknown("t");
+      ConfigTree config = new ConfigTree(Map.of("handshakeTimeout", "1s"), Map.of(), at);
+      Map<String, String> creds =
+          Map.of(
+              "host", "127.0.0.1",
+              "port", String.valueOf(silent.getLocalPort()),
+              "username", "u",
+              "sslmode", "require");
+      try (TestBroker broker =
+          TestBroker.start(
+              PgServers.service("pg-slow", new ListenAddress.Tcp("127.0.0.1", 0), creds, config))) {
+        // exchange() reads with a 10 s socket timeout: a hang fails the test
+        ErrorResponse error = onlyError(exchange(broker.port(), packet(9, 196608, (byte) 0)));
+        assertThat(error.sqlState()).isEqualTo("08001");
+        assertThat(error.message())
+            .isEqualTo(
+                "secretless: service pg-slow: login to the backend did not finish within 900 ms"
+                    + " (handshakeTimeout)");
+        await().atMost(Duration.ofSeconds(5)).until(() -> broker.failures("timeout") == 1);
+      }
+    }
+  }
+
+  @Test
   void tlsConfigWithAMissingFileFailsAtOpenNamingTheService() {
     Position at = Position.unknown("t");
     ConfigTree tls =

@@ -11,7 +11,7 @@ import java.util.Optional;
  * Everything a warehouse node needs to start.
  *
  * @param database a PostgreSQL URL; empty means SQLite under {@code dataDir}
- * @param tls a PKCS#12 key store and its password for HTTPS; empty means plain HTTP
+ * @param tls certificate and key for HTTPS; empty means plain HTTP
  * @param issuer the {@code iss} of tokens this node signs; empty means its own base URL
  * @param localIssuer whether this node runs its own token endpoint
  * @param writeTimeout bound on any write, including the audit record (fail closed after it)
@@ -35,11 +35,14 @@ public record WarehouseConfig(
 
   public static final int DEFAULT_PORT = 8200;
 
-  /** HTTPS settings: a PKCS#12 file holding the certificate chain and private key. */
-  public record Tls(Path keyStore, char[] password) {
+  /**
+   * HTTPS settings: a loaded key store with the certificate chain and private key (see {@code
+   * api.TlsMaterial} for loading PKCS#12 or PEM files), its password, and where it came from.
+   */
+  public record Tls(java.security.KeyStore keyStore, char[] password, String source) {
     @Override
     public String toString() {
-      return "Tls[keyStore=" + keyStore + "]";
+      return "Tls[" + source + "]";
     }
   }
 

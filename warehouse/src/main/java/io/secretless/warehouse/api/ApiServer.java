@@ -55,9 +55,7 @@ public final class ApiServer implements AutoCloseable {
                           cfg.jetty.addConnector(
                               (server, http) -> {
                                 var ssl = new SslContextFactory.Server();
-                                ssl.setKeyStorePath(tls.keyStore().toString());
-                                ssl.setKeyStorePassword(new String(tls.password()));
-                                ssl.setKeyStoreType("PKCS12");
+                                ssl.setSslContext(TlsMaterial.sslContext(tls));
                                 var connector = new ServerConnector(server, ssl);
                                 connector.setHost(config.host());
                                 connector.setPort(config.port());

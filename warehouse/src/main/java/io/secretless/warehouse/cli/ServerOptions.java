@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.secretless.core.Secret;
 import io.secretless.warehouse.CredentialType;
 import io.secretless.warehouse.WarehouseConfig;
+import io.secretless.warehouse.api.TlsMaterial;
 import io.secretless.warehouse.crypto.MasterKeySource;
 import io.secretless.warehouse.token.TrustedIssuer;
 import java.io.IOException;
@@ -39,6 +40,12 @@ final class ServerOptions {
 
   @Option(names = "--tls-keystore", description = "PKCS#12 file with certificate and key (HTTPS).")
   Path tlsKeyStore;
+
+  @Option(names = "--tls-cert", description = "PEM certificate chain for HTTPS (with --tls-key).")
+  Path tlsCert;
+
+  @Option(names = "--tls-key", description = "PEM private key (unencrypted) for HTTPS.")
+  Path tlsKey;
 
   @Option(names = "--tls-password-env", description = "Env var holding the key store password.")
   String tlsPasswordEnv = "SECRETLESS_TLS_PASSWORD";
@@ -99,11 +106,18 @@ final class ServerOptions {
       trusted.add(new TrustedIssuer(trustIssuer, trustAudience, trustJwksUrl));
     }
     Optional<WarehouseConfig.Tls> tls = Optional.empty();
+    if (tlsKeyStore != null && (tlsCert != null || tlsKey != null)) {
+      throw new CliException("give --tls-keystore or --tls-cert/--tls-key, not both");
+    }
     if (tlsKeyStore != null) {
       String pw = System.getenv(tlsPasswordEnv);
       tls =
-          Optional.of(
-              new WarehouseConfig.Tls(tlsKeyStore, pw == null ? new char[0] : pw.toCharArray()));
+          Optional.of(TlsMaterial.pkcs12(tlsKeyStore, pw == null ? new char[0] : pw.toCharArray()));
+    } else if (tlsCert != null || tlsKey != null) {
+      if (tlsCert == null || tlsKey == null) {
+        throw new CliException("--tls-cert and --tls-key go together");
+      }
+      tls = Optional.of(TlsMaterial.pem(tlsCert, tlsKey));
     }
     return WarehouseConfig.defaults(dataDir)
         .withDatabase(Optional.ofNullable(database))

@@ -36,7 +36,9 @@ final class GroupCommit implements AutoCloseable {
   GroupCommit(Function<Database.Work<Void>, Void> transaction, Duration timeout, String name) {
     this.transaction = transaction;
     this.timeout = timeout;
-    this.writer = Thread.ofVirtual().name(name).start(this::loop);
+    // A platform thread: SQLite commits block in native code (fsync), which would pin a carrier
+    // thread of the virtual-thread scheduler for the whole commit.
+    this.writer = Thread.ofPlatform().daemon().name(name).start(this::loop);
   }
 
   @SuppressWarnings("unchecked")

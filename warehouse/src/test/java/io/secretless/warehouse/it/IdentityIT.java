@@ -147,7 +147,11 @@ class IdentityIT {
             .start();
     assertThat(keytool.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(keytool.exitValue()).isZero();
-    var config = base().withTls(Optional.of(new WarehouseConfig.Tls(ks, "changeit".toCharArray())));
+    var config =
+        base()
+            .withTls(
+                Optional.of(
+                    io.secretless.warehouse.api.TlsMaterial.pkcs12(ks, "changeit".toCharArray())));
     try (var node = WarehouseNode.open(config, "unused");
         var server = ApiServer.start(node, config)) {
       assertThat(server.baseUrl()).startsWith("https://127.0.0.1:");
@@ -166,6 +170,69 @@ class IdentityIT {
               HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.body()).contains("\"status\":\"ok\"");
+    }
+  }
+
+  @Test
+  void servesHttpsFromPemCertificateAndKey() throws Exception {
+    var pair = java.security.KeyPairGenerator.getInstance("EC");
+    pair.initialize(256);
+    var keys = pair.generateKeyPair();
+    var name = new org.bouncycastle.asn1.x500.X500Name("CN=127.0.0.1");
+    var now = new Date();
+    var builder =
+        new org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder(
+            name,
+            java.math.BigInteger.ONE,
+            now,
+            new Date(now.getTime() + 86_400_000L),
+            name,
+            keys.getPublic());
+    builder.addExtension(
+        org.bouncycastle.asn1.x509.Extension.subjectAlternativeName,
+        false,
+        new org.bouncycastle.asn1.x509.GeneralNames(
+            new org.bouncycastle.asn1.x509.GeneralName(
+                org.bouncycastle.asn1.x509.GeneralName.iPAddress, "127.0.0.1")));
+    var cert =
+        new org.bouncycastle.cert.jcajce.JcaX509CertificateConverter()
+            .getCertificate(
+                builder.build(
+                    new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                        .build(keys.getPrivate())));
+    Path certFile = dir.resolve("cert.pem");
+    Path keyFile = dir.resolve("key.pem");
+    try (var w =
+        new org.bouncycastle.openssl.jcajce.JcaPEMWriter(
+            java.nio.file.Files.newBufferedWriter(certFile))) {
+      w.writeObject(cert);
+    }
+    // PKCS#8, as `openssl genpkey` writes it.
+    java.nio.file.Files.writeString(
+        keyFile,
+        "-----BEGIN PRIVATE KEY-----\n"
+            + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+                .encodeToString(keys.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n");
+    var config =
+        base().withTls(Optional.of(io.secretless.warehouse.api.TlsMaterial.pem(certFile, keyFile)));
+    try (var node = WarehouseNode.open(config, "unused");
+        var server = ApiServer.start(node, config)) {
+      KeyStore trust = KeyStore.getInstance("PKCS12");
+      trust.load(null, null);
+      trust.setCertificateEntry("warehouse", cert);
+      var tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      HttpResponse<String> r =
+          HttpClient.newBuilder()
+              .sslContext(ssl)
+              .build()
+              .send(
+                  HttpRequest.newBuilder(URI.create(server.baseUrl() + "/v1/openapi.json")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
     }
   }
 }
