@@ -24,7 +24,9 @@ final class BrokerCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BrokerRun run =
         BrokerRun.start(
-            broker.file, noAdmin ? Optional.empty() : Optional.of(broker.admin), broker.grace);
+            broker.file,
+            noAdmin ? Optional.empty() : Optional.of(broker.admin.address),
+            broker.grace);
     run.stopOnSignals(() -> {});
     run.awaitStop();
     return 0;

@@ -1,8 +1,8 @@
 package io.secretless.cli;
 
-import io.secretless.config.ListenAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every command that starts a broker shares. */
@@ -13,12 +13,7 @@ final class BrokerOptionsMixin {
       description = "config file (default: ${DEFAULT-VALUE})")
   Path file;
 
-  @Option(
-      names = "--admin-address",
-      defaultValue = AdminAddress.DEFAULT,
-      converter = AdminAddress.class,
-      description = "where /live, /ready, /metrics listen (default: ${DEFAULT-VALUE})")
-  ListenAddress.Tcp admin;
+  @Mixin AdminOption admin;
 
   @Option(
       names = "--shutdown-grace",

@@ -37,7 +37,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BrokerRun run = BrokerRun.start(broker.file, Optional.of(broker.admin), broker.grace);
+    BrokerRun run = BrokerRun.start(broker.file, Optional.of(broker.admin.address), broker.grace);
     try {
       String notReady =
           WaitReadyCommand.waitReady(run.broker().adminAddress().orElseThrow(), readyTimeout);

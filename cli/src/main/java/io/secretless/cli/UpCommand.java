@@ -57,7 +57,7 @@ final class UpCommand implements Callable<Integer> {
             config);
       }
     }
-    BrokerRun run = BrokerRun.start(config, Optional.of(broker.admin), broker.grace);
+    BrokerRun run = BrokerRun.start(config, Optional.of(broker.admin.address), broker.grace);
     run.stopOnSignals(() -> {});
     run.awaitStop();
     return 0;

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code secretless wait-ready}: exits 0 once the broker's /ready says 200, 1 on timeout. */
@@ -20,12 +21,7 @@ import picocli.CommandLine.Option;
       "Exit 0 when ready, 1 on timeout (with the last reason)."
     })
 final class WaitReadyCommand implements Callable<Integer> {
-  @Option(
-      names = "--admin-address",
-      defaultValue = AdminAddress.DEFAULT,
-      converter = AdminAddress.class,
-      description = "the broker's admin address (default: ${DEFAULT-VALUE})")
-  ListenAddress.Tcp admin;
+  @Mixin AdminOption admin;
 
   @Option(
       names = "--timeout",
@@ -36,7 +32,7 @@ final class WaitReadyCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    String last = waitReady(admin, timeout);
+    String last = waitReady(admin.address, timeout);
     if (last == null) {
       return 0;
     }
