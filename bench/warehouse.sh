@@ -3,6 +3,8 @@
 # audit log on (every read appends a hash-chained audit record), then concurrent writers; on SQLite
 # and on PostgreSQL. Prints reads/s, p50/p99 and writes/s per store.
 #   bench/warehouse.sh [CLIENTS] [SECONDS]        (default 16 clients, 10 s per phase)
+# WAREHOUSE_SERVER_OPTS: extra JVM options for the server, e.g. a JFR recording:
+#   WAREHOUSE_SERVER_OPTS=-XX:StartFlightRecording=duration=30s,filename=/tmp/wh.jfr
 # PostgreSQL: uses the test server from /tmp/secretless-test/env.sh (run ./run-tests or
 # scripts/test-servers.sh up first); skipped with a note when it is not there.
 set -euo pipefail
@@ -39,7 +41,8 @@ run_store() {
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   "${java[@]}" -cp "$cp" io.secretless.warehouse.WarehouseMain init --data-dir "$data" "$@" >/dev/null
-  "${java[@]}" -cp "$cp" io.secretless.warehouse.WarehouseMain serve --data-dir "$data" --listen "127.0.0.1:$port" "$@" \
+  # shellcheck disable=SC2086
+  "${java[@]}" ${WAREHOUSE_SERVER_OPTS:-} -cp "$cp" io.secretless.warehouse.WarehouseMain serve --data-dir "$data" --listen "127.0.0.1:$port" "$@" \
     >"$work/$label.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 120); do

@@ -152,6 +152,19 @@ public final class Warehouse {
 
   /** Finds {@code ref} (id or name) and checks {@code permission}; audits a refusal. */
   Located locate(Caller caller, String action, String ref, Optional<Permission> permission) {
+    return locate(caller, action, ref, permission, false);
+  }
+
+  /**
+   * As {@link #locate(Caller, String, String, Optional)}; with {@code withSealed} the current
+   * version's ciphertext is read on the same connection (one pool checkout per read request).
+   */
+  private Located locate(
+      Caller caller,
+      String action,
+      String ref,
+      Optional<Permission> permission,
+      boolean withSealed) {
     Located found =
         db.read(
             c -> {
@@ -159,7 +172,11 @@ public final class Warehouse {
               if (cred.isEmpty()) {
                 return null;
               }
-              return new Located(cred.get(), grants.forCredential(c, cred.get().id()));
+              Credential k = cred.get();
+              return new Located(
+                  k,
+                  grants.forCredential(c, k.id()),
+                  withSealed ? credentials.ciphertext(c, k.id(), k.version()) : Optional.empty());
             });
     if (found == null) {
       throw auditor.refuse(
@@ -191,7 +208,8 @@ public final class Warehouse {
     return found;
   }
 
-  record Located(Credential cred, List<Grant> grants) {}
+  /** A located credential, its grants and (when asked for) its current sealed data. */
+  record Located(Credential cred, List<Grant> grants, Optional<String> sealed) {}
 
   /** Decrypts the current version. Refuses an expired credential (410). */
   public Revealed retrieve(Caller caller, String ref) {
@@ -206,7 +224,8 @@ public final class Warehouse {
   }
 
   private Revealed reveal(Caller caller, String action, String ref) {
-    Credential cred = locate(caller, action, ref, Optional.of(Permission.READ)).cred();
+    Located found = locate(caller, action, ref, Optional.of(Permission.READ), true);
+    Credential cred = found.cred();
     Instant now = clock.instant();
     if (cred.isExpired(now)) {
       throw auditor.refuse(
@@ -222,7 +241,7 @@ public final class Warehouse {
                   + cred.expiresAt().orElseThrow()
                   + "; rotate it to set a new value and expiry"));
     }
-    Map<String, String> data = decrypt(caller, action, cred);
+    Map<String, String> data = decrypt(caller, action, cred, found.sealed());
     auditor.write(
         caller,
         action,
@@ -236,11 +255,11 @@ public final class Warehouse {
     return new Revealed(cred, data);
   }
 
-  private Map<String, String> decrypt(Caller caller, String action, Credential cred) {
+  private Map<String, String> decrypt(
+      Caller caller, String action, Credential cred, Optional<String> stored) {
     String sealed =
-        db.read(c -> credentials.ciphertext(c, cred.id(), cred.version()))
-            .orElseThrow(
-                () -> WarehouseException.notFound("credential " + cred.name() + " was deleted"));
+        stored.orElseThrow(
+            () -> WarehouseException.notFound("credential " + cred.name() + " was deleted"));
     try {
       return cipher.open(cred.id(), cred.version(), sealed);
     } catch (WarehouseException e) {

@@ -78,13 +78,23 @@ public final class CredentialStore {
 
   /** Looks {@code ref} up as an id first, then as a name. */
   public Optional<Credential> byRef(Connection c, String ref) throws SQLException {
-    Optional<Credential> found = byId(c, ref);
-    return found.isPresent() ? found : byName(c, ref);
+    // One statement instead of two: an id match sorts before a name match.
+    return one(
+        c,
+        "SELECT "
+            + COLUMNS
+            + " FROM credentials WHERE id = ? OR name = ?"
+            + " ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1",
+        ref,
+        ref,
+        ref);
   }
 
-  private Optional<Credential> one(Connection c, String sql, String arg) throws SQLException {
+  private Optional<Credential> one(Connection c, String sql, String... args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, arg);
+      for (int i = 0; i < args.length; i++) {
+        ps.setString(i + 1, args[i]);
+      }
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next() ? Optional.of(row(rs)) : Optional.empty();
       }
