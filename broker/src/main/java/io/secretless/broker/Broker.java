@@ -49,7 +49,7 @@ public final class Broker implements AutoCloseable {
    */
   public static Broker start(BrokerConfig config, BrokerOptions options) {
     Map<String, Connector> connectors = byName(options.connectors());
-    Map<ListenAddress, List<ServiceConfig>> groups = group(config, connectors);
+    Map<Object, List<ServiceConfig>> groups = group(config, connectors);
     Broker broker = new Broker(options);
     try {
       broker.open(groups, connectors);
@@ -111,17 +111,17 @@ public final class Broker implements AutoCloseable {
     return map;
   }
 
-  private static Map<ListenAddress, List<ServiceConfig>> group(
+  private static Map<Object, List<ServiceConfig>> group(
       BrokerConfig config, Map<String, Connector> connectors) {
     List<Connector> available = List.copyOf(connectors.values());
     List<ConfigError> errors = new ArrayList<>(unavailable(config, available));
     errors.addAll(validate(config, available));
-    Map<ListenAddress, List<ServiceConfig>> groups = new LinkedHashMap<>();
+    Map<Object, List<ServiceConfig>> groups = new LinkedHashMap<>();
     for (ServiceConfig s : config.services()) {
       // Port 0 means "any free port": such services never share a listener.
-      ListenAddress key =
+      Object key =
           s.listenOn() instanceof ListenAddress.Tcp tcp && tcp.port() == 0
-              ? new ListenAddress.Unix(java.nio.file.Path.of("/port-0/" + s.name()))
+              ? s.name()
               : s.listenOn();
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(s);
     }
@@ -150,8 +150,7 @@ public final class Broker implements AutoCloseable {
     return groups;
   }
 
-  private void open(
-      Map<ListenAddress, List<ServiceConfig>> groups, Map<String, Connector> connectors) {
+  private void open(Map<Object, List<ServiceConfig>> groups, Map<String, Connector> connectors) {
     var context = new ConnectorContext(metrics.registry(), blocking);
     for (List<ServiceConfig> services : groups.values()) {
       // Services sharing an address are all of the HTTP family: the first one's connector serves
