@@ -187,6 +187,18 @@ public final class Broker implements AutoCloseable {
     return readiness().ready();
   }
 
+  /**
+   * Waits until {@link #ready()} or {@code timeout}; empty when ready, else the {@code /ready} body
+   * saying which services are not.
+   */
+  public Optional<String> awaitReady(java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!ready() && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+    return ready() ? Optional.empty() : Optional.of(readiness().json().strip());
+  }
+
   Readiness readiness() {
     Map<String, String> problems = new LinkedHashMap<>();
     for (ServiceListener l : listeners) {

@@ -39,11 +39,10 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     BrokerRun run = BrokerRun.start(broker.file, Optional.of(broker.admin.address), broker.grace);
     try {
-      String notReady =
-          WaitReadyCommand.waitReady(run.broker().adminAddress().orElseThrow(), readyTimeout);
-      if (notReady != null) {
+      Optional<String> notReady = run.broker().awaitReady(readyTimeout);
+      if (notReady.isPresent()) {
         throw new SecretlessException(
-            "broker not ready after " + readyTimeout.toSeconds() + " s: " + notReady);
+            "broker not ready after " + readyTimeout.toSeconds() + " s: " + notReady.get());
       }
       Process child;
       try {

@@ -71,112 +71,99 @@ public record WarehouseConfig(
   }
 
   public WarehouseConfig withDatabase(Optional<String> url) {
-    return new WarehouseConfig(
-        dataDir,
-        url,
-        host,
-        port,
-        tls,
-        masterKey,
-        tokenTtl,
-        issuer,
-        localIssuer,
-        trustedIssuers,
-        writeTimeout,
-        keepVersions,
-        extraTypes,
-        maxRequestBytes);
+    Copy c = new Copy(this);
+    c.database = url;
+    return c.build();
   }
 
   public WarehouseConfig withListen(String newHost, int newPort) {
-    return new WarehouseConfig(
-        dataDir,
-        database,
-        newHost,
-        newPort,
-        tls,
-        masterKey,
-        tokenTtl,
-        issuer,
-        localIssuer,
-        trustedIssuers,
-        writeTimeout,
-        keepVersions,
-        extraTypes,
-        maxRequestBytes);
+    Copy c = new Copy(this);
+    c.host = newHost;
+    c.port = newPort;
+    return c.build();
   }
 
   public WarehouseConfig withMasterKey(MasterKeySource source) {
-    return new WarehouseConfig(
-        dataDir,
-        database,
-        host,
-        port,
-        tls,
-        source,
-        tokenTtl,
-        issuer,
-        localIssuer,
-        trustedIssuers,
-        writeTimeout,
-        keepVersions,
-        extraTypes,
-        maxRequestBytes);
+    Copy c = new Copy(this);
+    c.masterKey = source;
+    return c.build();
   }
 
   public WarehouseConfig withTls(Optional<Tls> newTls) {
-    return new WarehouseConfig(
-        dataDir,
-        database,
-        host,
-        port,
-        newTls,
-        masterKey,
-        tokenTtl,
-        issuer,
-        localIssuer,
-        trustedIssuers,
-        writeTimeout,
-        keepVersions,
-        extraTypes,
-        maxRequestBytes);
+    Copy c = new Copy(this);
+    c.tls = newTls;
+    return c.build();
   }
 
   public WarehouseConfig withTokens(
       Duration ttl, Optional<String> newIssuer, boolean local, List<TrustedIssuer> trusted) {
-    return new WarehouseConfig(
-        dataDir,
-        database,
-        host,
-        port,
-        tls,
-        masterKey,
-        ttl,
-        newIssuer,
-        local,
-        trusted,
-        writeTimeout,
-        keepVersions,
-        extraTypes,
-        maxRequestBytes);
+    Copy c = new Copy(this);
+    c.tokenTtl = ttl;
+    c.issuer = newIssuer;
+    c.localIssuer = local;
+    c.trustedIssuers = trusted;
+    return c.build();
   }
 
   public WarehouseConfig withLimits(Duration timeout, int keep, List<CredentialType> types) {
-    return new WarehouseConfig(
-        dataDir,
-        database,
-        host,
-        port,
-        tls,
-        masterKey,
-        tokenTtl,
-        issuer,
-        localIssuer,
-        trustedIssuers,
-        timeout,
-        keep,
-        types,
-        maxRequestBytes);
+    Copy c = new Copy(this);
+    c.writeTimeout = timeout;
+    c.keepVersions = keep;
+    c.extraTypes = types;
+    return c.build();
+  }
+
+  /** A mutable copy for the {@code with...} methods: each changes its fields and builds. */
+  private static final class Copy {
+    private final Path dataDir;
+    private Optional<String> database;
+    private String host;
+    private int port;
+    private Optional<Tls> tls;
+    private MasterKeySource masterKey;
+    private Duration tokenTtl;
+    private Optional<String> issuer;
+    private boolean localIssuer;
+    private List<TrustedIssuer> trustedIssuers;
+    private Duration writeTimeout;
+    private int keepVersions;
+    private List<CredentialType> extraTypes;
+    private final long maxRequestBytes;
+
+    Copy(WarehouseConfig c) {
+      dataDir = c.dataDir;
+      database = c.database;
+      host = c.host;
+      port = c.port;
+      tls = c.tls;
+      masterKey = c.masterKey;
+      tokenTtl = c.tokenTtl;
+      issuer = c.issuer;
+      localIssuer = c.localIssuer;
+      trustedIssuers = c.trustedIssuers;
+      writeTimeout = c.writeTimeout;
+      keepVersions = c.keepVersions;
+      extraTypes = c.extraTypes;
+      maxRequestBytes = c.maxRequestBytes;
+    }
+
+    WarehouseConfig build() {
+      return new WarehouseConfig(
+          dataDir,
+          database,
+          host,
+          port,
+          tls,
+          masterKey,
+          tokenTtl,
+          issuer,
+          localIssuer,
+          trustedIssuers,
+          writeTimeout,
+          keepVersions,
+          extraTypes,
+          maxRequestBytes);
+    }
   }
 
   /** The base URL clients use, e.g. {@code http://127.0.0.1:8200}. */
