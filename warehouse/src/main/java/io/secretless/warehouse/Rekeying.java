@@ -49,6 +49,7 @@ public final class Rekeying {
           warehouse.db.write(c -> warehouse.credentials.replaceCiphertext(c, v, sealed));
       done += replaced ? 1 : 0;
     }
+    warehouse.cipher.forgetAll();
     warehouse.auditor.record(
         caller,
         "rewrap",

@@ -316,20 +316,24 @@ public final class Warehouse {
       expires = Optional.empty();
     }
     Optional<Instant> newExpiry = expires;
-    return auditor.write(
-        caller,
-        action,
-        cred.id(),
-        c -> {
-          if (!credentials.rotate(c, cred.id(), next, sealed, now, newExpiry, keepVersions)) {
-            throw auditor.refuseLater(
-                action,
-                ErrorCode.VERSION_MISMATCH,
-                "credential " + cred.name() + " was rotated concurrently; retry");
-          }
-          audit.append(c, auditor.event(caller, action, cred.id(), Outcome.SUCCESS, "v" + next));
-          return credentials.byId(c, cred.id()).orElseThrow();
-        });
+    Credential rotated =
+        auditor.write(
+            caller,
+            action,
+            cred.id(),
+            c -> {
+              if (!credentials.rotate(c, cred.id(), next, sealed, now, newExpiry, keepVersions)) {
+                throw auditor.refuseLater(
+                    action,
+                    ErrorCode.VERSION_MISMATCH,
+                    "credential " + cred.name() + " was rotated concurrently; retry");
+              }
+              audit.append(
+                  c, auditor.event(caller, action, cred.id(), Outcome.SUCCESS, "v" + next));
+              return credentials.byId(c, cred.id()).orElseThrow();
+            });
+    cipher.forget(cred.id());
+    return rotated;
   }
 
   /** Deletes the credential and destroys all its encrypted versions (owner or admin only). */
@@ -348,6 +352,7 @@ public final class Warehouse {
           audit.append(c, auditor.event(caller, action, cred.id(), Outcome.SUCCESS, cred.name()));
           return null;
         });
+    cipher.forget(cred.id());
   }
 
   Duration window(int days) {

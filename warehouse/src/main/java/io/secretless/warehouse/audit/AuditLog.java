@@ -3,6 +3,7 @@ package io.secretless.warehouse.audit;
 import io.secretless.warehouse.WarehouseException;
 import io.secretless.warehouse.WarehouseException.ErrorCode;
 import io.secretless.warehouse.store.Database;
+import io.secretless.warehouse.store.StatementCache;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,6 +20,11 @@ import java.util.List;
  */
 public final class AuditLog {
   private static final int MAX_FIELD = 500;
+  private static final String HEAD = "SELECT seq, hash FROM audit_head WHERE id = 1";
+  private static final String INSERT =
+      "INSERT INTO audit_log (seq, at_millis, agent, action, credential_id, outcome, reason,"
+          + " source, user_agent, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+  private static final String MOVE_HEAD = "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1";
   private final Database db;
 
   public AuditLog(Database db) {
@@ -27,14 +33,12 @@ public final class AuditLog {
 
   /** Appends {@code event} inside the caller's open write transaction. */
   public AuditRecord append(Connection c, AuditEvent e) throws SQLException {
-    String lock =
-        db.dialect() == Database.Dialect.POSTGRESQL
-            ? "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE"
-            : "SELECT seq, hash FROM audit_head WHERE id = 1";
     long prevSeq;
     String prevHash;
-    try (PreparedStatement ps = c.prepareStatement(lock);
-        ResultSet rs = ps.executeQuery()) {
+    PreparedStatement head =
+        StatementCache.prepare(
+            c, db.dialect() == Database.Dialect.POSTGRESQL ? HEAD + " FOR UPDATE" : HEAD);
+    try (ResultSet rs = head.executeQuery()) {
       rs.next();
       prevSeq = rs.getLong(1);
       prevHash = rs.getString(2);
@@ -55,29 +59,23 @@ public final class AuditLog {
             prevHash,
             "");
     String hash = AuditChain.hash(r);
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO audit_log (seq, at_millis, agent, action, credential_id, outcome, reason,"
-                + " source, user_agent, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
-      ps.setLong(1, seq);
-      ps.setLong(2, now);
-      ps.setString(3, r.agent());
-      ps.setString(4, r.action());
-      ps.setString(5, r.credentialId());
-      ps.setString(6, r.outcome());
-      ps.setString(7, r.reason());
-      ps.setString(8, r.source());
-      ps.setString(9, r.userAgent());
-      ps.setString(10, prevHash);
-      ps.setString(11, hash);
-      ps.executeUpdate();
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")) {
-      ps.setLong(1, seq);
-      ps.setString(2, hash);
-      ps.executeUpdate();
-    }
+    PreparedStatement insert = StatementCache.prepare(c, INSERT);
+    insert.setLong(1, seq);
+    insert.setLong(2, now);
+    insert.setString(3, r.agent());
+    insert.setString(4, r.action());
+    insert.setString(5, r.credentialId());
+    insert.setString(6, r.outcome());
+    insert.setString(7, r.reason());
+    insert.setString(8, r.source());
+    insert.setString(9, r.userAgent());
+    insert.setString(10, prevHash);
+    insert.setString(11, hash);
+    insert.executeUpdate();
+    PreparedStatement move = StatementCache.prepare(c, MOVE_HEAD);
+    move.setLong(1, seq);
+    move.setString(2, hash);
+    move.executeUpdate();
     return new AuditRecord(
         seq,
         now,

@@ -5,9 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.aead.KmsEnvelopeAead;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import com.google.crypto.tink.proto.AesGcmKey;
+import com.google.crypto.tink.subtle.AesGcmJce;
+import com.google.protobuf.ExtensionRegistryLite;
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.secretless.warehouse.WarehouseException;
 import io.secretless.warehouse.WarehouseException.ErrorCode;
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Arrays;
@@ -28,7 +34,11 @@ import java.util.Map;
 public final class EnvelopeCipher {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
+  private static final byte[] NO_AD = new byte[0];
+  private static final int MAX_WRAPPED = 4096;
+  private static final int CACHED_DATA_KEYS = 10_000;
   private final KeyRing keys;
+  private final DataKeyCache dataKeys = new DataKeyCache(CACHED_DATA_KEYS);
 
   public EnvelopeCipher(KeyRing keys) {
     this.keys = keys;
@@ -76,29 +86,41 @@ public final class EnvelopeCipher {
   }
 
   /**
-   * Decrypts what {@link #seal} produced for the same id and version.
+   * Decrypts what {@link #seal} produced for the same id and version. The unwrapped data key is
+   * kept in a {@link DataKeyCache} for the next read of the same version.
    *
    * @throws WarehouseException INTEGRITY when the ciphertext was altered, moved, or its key is gone
    */
   public Map<String, String> open(String credentialId, int version, String stored) {
-    byte[] sealed;
+    byte[] wrapped;
+    byte[] payload;
     try {
-      sealed = Base64.getDecoder().decode(stored);
-    } catch (IllegalArgumentException e) {
+      ByteBuffer sealed = ByteBuffer.wrap(Base64.getDecoder().decode(stored));
+      int length = sealed.getInt();
+      if (length <= 0 || length > MAX_WRAPPED || length > sealed.remaining()) {
+        throw integrity(credentialId, version);
+      }
+      wrapped = new byte[length];
+      sealed.get(wrapped);
+      payload = new byte[sealed.remaining()];
+      sealed.get(payload);
+    } catch (IllegalArgumentException | BufferUnderflowException e) {
       throw integrity(credentialId, version);
     }
     byte[] ad = associatedData(credentialId, version);
+    Aead dataKey = dataKeys.get(credentialId, version, wrapped);
+    boolean fresh = dataKey == null;
+    if (fresh) {
+      dataKey = unwrap(credentialId, version, wrapped);
+    }
     byte[] plain;
     try {
-      plain = envelope(keys.aead()).decrypt(sealed, ad);
-    } catch (GeneralSecurityException first) {
-      // Another node may have rotated the key-encryption keyset: reload once and retry.
-      keys.reload();
-      try {
-        plain = envelope(keys.aead()).decrypt(sealed, ad);
-      } catch (GeneralSecurityException e) {
-        throw integrity(credentialId, version);
-      }
+      plain = dataKey.decrypt(payload, ad);
+    } catch (GeneralSecurityException e) {
+      throw integrity(credentialId, version);
+    }
+    if (fresh) {
+      dataKeys.put(credentialId, version, wrapped, dataKey);
     }
     try {
       return JSON.readValue(plain, FIELDS);
@@ -107,6 +129,56 @@ public final class EnvelopeCipher {
     } finally {
       Arrays.fill(plain, (byte) 0);
     }
+  }
+
+  /**
+   * Unwraps a data key with the key-encryption keyset (reloading it once: another node may have
+   * rotated it) and builds its AES-GCM primitive. The wrapped key is a Tink {@code AesGcmKey}
+   * proto, as {@link KmsEnvelopeAead} writes it.
+   */
+  private Aead unwrap(String credentialId, int version, byte[] wrapped) {
+    byte[] serialized;
+    try {
+      serialized = keys.aead().decrypt(wrapped, NO_AD);
+    } catch (GeneralSecurityException first) {
+      keys.reload();
+      try {
+        serialized = keys.aead().decrypt(wrapped, NO_AD);
+      } catch (GeneralSecurityException e) {
+        throw integrity(credentialId, version);
+      }
+    }
+    byte[] key = null;
+    try {
+      var proto = AesGcmKey.parseFrom(serialized, ExtensionRegistryLite.getEmptyRegistry());
+      key = proto.getKeyValue().toByteArray();
+      if (proto.getVersion() != 0 || key.length != 32) {
+        throw integrity(credentialId, version);
+      }
+      return new AesGcmJce(key);
+    } catch (InvalidProtocolBufferException | GeneralSecurityException e) {
+      throw integrity(credentialId, version);
+    } finally {
+      Arrays.fill(serialized, (byte) 0);
+      if (key != null) {
+        Arrays.fill(key, (byte) 0);
+      }
+    }
+  }
+
+  /** Drops the cached data keys of {@code credentialId} (after a rotation or deletion). */
+  public void forget(String credentialId) {
+    dataKeys.forget(credentialId);
+  }
+
+  /** Drops every cached data key (after a re-wrap). */
+  public void forgetAll() {
+    dataKeys.clear();
+  }
+
+  /** Number of data keys held unwrapped (bounded; for tests and diagnostics). */
+  public int cachedDataKeys() {
+    return dataKeys.size();
   }
 
   private static WarehouseException integrity(String credentialId, int version) {

@@ -21,42 +21,53 @@ public final class CredentialStore {
       "id, name, type, tags, owner, created_at, updated_at, expires_at, rotation_days, version,"
           + " access_count, last_access";
 
+  private static final String INSERT =
+      "INSERT INTO credentials (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+  private static final String INSERT_VERSION =
+      "INSERT INTO credential_versions (credential_id, version, ciphertext, created_at)"
+          + " VALUES (?,?,?,?)";
+  private static final String BY_ID = "SELECT " + COLUMNS + " FROM credentials WHERE id = ?";
+  private static final String BY_NAME = "SELECT " + COLUMNS + " FROM credentials WHERE name = ?";
+  // One statement instead of two: an id match sorts before a name match.
+  private static final String BY_REF =
+      "SELECT "
+          + COLUMNS
+          + " FROM credentials WHERE id = ? OR name = ?"
+          + " ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1";
+  private static final String CIPHERTEXT =
+      "SELECT ciphertext FROM credential_versions WHERE credential_id = ? AND version = ?";
+  private static final String RECORD_ACCESS =
+      "UPDATE credentials SET access_count = access_count + 1, last_access = ? WHERE id = ?";
+
   /** One stored encrypted version. */
   public record SealedVersion(String credentialId, int version, String ciphertext) {}
 
   public void insert(Connection c, Credential cred, String ciphertext) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO credentials (" + COLUMNS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
-      ps.setString(1, cred.id());
-      ps.setString(2, cred.name());
-      ps.setString(3, cred.type().orElse(null));
-      ps.setString(4, String.join(",", cred.tags()));
-      ps.setString(5, cred.owner());
-      ps.setLong(6, cred.createdAt().toEpochMilli());
-      ps.setLong(7, cred.updatedAt().toEpochMilli());
-      setInstant(ps, 8, cred.expiresAt());
-      ps.setInt(9, cred.rotationDays());
-      ps.setInt(10, cred.version());
-      ps.setLong(11, 0);
-      ps.setNull(12, Types.BIGINT);
-      ps.executeUpdate();
-    }
+    PreparedStatement ps = StatementCache.prepare(c, INSERT);
+    ps.setString(1, cred.id());
+    ps.setString(2, cred.name());
+    ps.setString(3, cred.type().orElse(null));
+    ps.setString(4, String.join(",", cred.tags()));
+    ps.setString(5, cred.owner());
+    ps.setLong(6, cred.createdAt().toEpochMilli());
+    ps.setLong(7, cred.updatedAt().toEpochMilli());
+    setInstant(ps, 8, cred.expiresAt());
+    ps.setInt(9, cred.rotationDays());
+    ps.setInt(10, cred.version());
+    ps.setLong(11, 0);
+    ps.setNull(12, Types.BIGINT);
+    ps.executeUpdate();
     insertVersion(c, cred.id(), cred.version(), ciphertext, cred.createdAt());
   }
 
   private static void insertVersion(
       Connection c, String id, int version, String ciphertext, Instant at) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "INSERT INTO credential_versions (credential_id, version, ciphertext, created_at)"
-                + " VALUES (?,?,?,?)")) {
-      ps.setString(1, id);
-      ps.setInt(2, version);
-      ps.setString(3, ciphertext);
-      ps.setLong(4, at.toEpochMilli());
-      ps.executeUpdate();
-    }
+    PreparedStatement ps = StatementCache.prepare(c, INSERT_VERSION);
+    ps.setString(1, id);
+    ps.setInt(2, version);
+    ps.setString(3, ciphertext);
+    ps.setLong(4, at.toEpochMilli());
+    ps.executeUpdate();
   }
 
   private static void setInstant(PreparedStatement ps, int i, Optional<Instant> at)
@@ -69,35 +80,25 @@ public final class CredentialStore {
   }
 
   public Optional<Credential> byId(Connection c, String id) throws SQLException {
-    return one(c, "SELECT " + COLUMNS + " FROM credentials WHERE id = ?", id);
+    return one(c, BY_ID, id);
   }
 
   public Optional<Credential> byName(Connection c, String name) throws SQLException {
-    return one(c, "SELECT " + COLUMNS + " FROM credentials WHERE name = ?", name);
+    return one(c, BY_NAME, name);
   }
 
   /** Looks {@code ref} up as an id first, then as a name. */
   public Optional<Credential> byRef(Connection c, String ref) throws SQLException {
-    // One statement instead of two: an id match sorts before a name match.
-    return one(
-        c,
-        "SELECT "
-            + COLUMNS
-            + " FROM credentials WHERE id = ? OR name = ?"
-            + " ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1",
-        ref,
-        ref,
-        ref);
+    return one(c, BY_REF, ref, ref, ref);
   }
 
   private Optional<Credential> one(Connection c, String sql, String... args) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      for (int i = 0; i < args.length; i++) {
-        ps.setString(i + 1, args[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(row(rs)) : Optional.empty();
-      }
+    PreparedStatement ps = StatementCache.prepare(c, sql);
+    for (int i = 0; i < args.length; i++) {
+      ps.setString(i + 1, args[i]);
+    }
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(row(rs)) : Optional.empty();
     }
   }
 
@@ -113,36 +114,34 @@ public final class CredentialStore {
     }
   }
 
+  /** A row of {@link #COLUMNS}, read by column index (in that order). */
   private static Credential row(ResultSet rs) throws SQLException {
-    String tags = rs.getString("tags");
-    long expires = rs.getLong("expires_at");
+    String tags = rs.getString(4);
+    long expires = rs.getLong(8);
     boolean noExpiry = rs.wasNull();
-    long last = rs.getLong("last_access");
+    long last = rs.getLong(12);
     boolean neverAccessed = rs.wasNull();
     return new Credential(
-        rs.getString("id"),
-        rs.getString("name"),
-        Optional.ofNullable(rs.getString("type")),
+        rs.getString(1),
+        rs.getString(2),
+        Optional.ofNullable(rs.getString(3)),
         tags.isEmpty() ? List.of() : Arrays.asList(tags.split(",")),
-        rs.getString("owner"),
-        Instant.ofEpochMilli(rs.getLong("created_at")),
-        Instant.ofEpochMilli(rs.getLong("updated_at")),
+        rs.getString(5),
+        Instant.ofEpochMilli(rs.getLong(6)),
+        Instant.ofEpochMilli(rs.getLong(7)),
         noExpiry ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expires)),
-        rs.getInt("rotation_days"),
-        rs.getInt("version"),
-        rs.getLong("access_count"),
+        rs.getInt(9),
+        rs.getInt(10),
+        rs.getLong(11),
         neverAccessed ? Optional.empty() : Optional.of(Instant.ofEpochMilli(last)));
   }
 
   public Optional<String> ciphertext(Connection c, String id, int version) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT ciphertext FROM credential_versions WHERE credential_id = ? AND version = ?")) {
-      ps.setString(1, id);
-      ps.setInt(2, version);
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-      }
+    PreparedStatement ps = StatementCache.prepare(c, CIPHERTEXT);
+    ps.setString(1, id);
+    ps.setInt(2, version);
+    try (ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
     }
   }
 
@@ -184,13 +183,10 @@ public final class CredentialStore {
   }
 
   public void recordAccess(Connection c, String id, Instant now) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "UPDATE credentials SET access_count = access_count + 1, last_access = ? WHERE id = ?")) {
-      ps.setLong(1, now.toEpochMilli());
-      ps.setString(2, id);
-      ps.executeUpdate();
-    }
+    PreparedStatement ps = StatementCache.prepare(c, RECORD_ACCESS);
+    ps.setLong(1, now.toEpochMilli());
+    ps.setString(2, id);
+    ps.executeUpdate();
   }
 
   /** Deletes the credential, its grants and every encrypted version. */

@@ -8,13 +8,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** SQL for grants: one row per credential and grantee, permissions as a comma list. */
 public final class GrantStore {
+  private static final String SELECT =
+      "SELECT credential_id, grantee, permissions, granted_by, created_at FROM grants";
 
   /** Creates or replaces the grant of {@code g.grantee()} on {@code g.credentialId()}. */
   public void put(Connection c, Grant g) throws SQLException {
@@ -44,36 +45,37 @@ public final class GrantStore {
   }
 
   public List<Grant> forCredential(Connection c, String credentialId) throws SQLException {
-    return query(c, "SELECT * FROM grants WHERE credential_id = ?", credentialId);
+    PreparedStatement ps = StatementCache.prepare(c, SELECT + " WHERE credential_id = ?");
+    ps.setString(1, credentialId);
+    return rows(ps);
   }
 
   public List<Grant> all(Connection c) throws SQLException {
-    return query(c, "SELECT * FROM grants", null);
+    try (PreparedStatement ps = c.prepareStatement(SELECT)) {
+      return rows(ps);
+    }
   }
 
-  private static List<Grant> query(Connection c, String sql, String arg) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      if (arg != null) {
-        ps.setString(1, arg);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        List<Grant> out = new ArrayList<>();
-        while (rs.next()) {
-          EnumSet<Permission> perms = EnumSet.noneOf(Permission.class);
-          Arrays.stream(rs.getString("permissions").split(","))
-              .filter(s -> !s.isBlank())
-              .map(Permission::parse)
-              .forEach(perms::add);
-          out.add(
-              new Grant(
-                  rs.getString("credential_id"),
-                  rs.getString("grantee"),
-                  perms,
-                  rs.getString("granted_by"),
-                  Instant.ofEpochMilli(rs.getLong("created_at"))));
+  /** The grants {@code ps} (a {@link #SELECT}) returns, read by column index. */
+  private static List<Grant> rows(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      List<Grant> out = new ArrayList<>();
+      while (rs.next()) {
+        EnumSet<Permission> perms = EnumSet.noneOf(Permission.class);
+        for (String p : rs.getString(3).split(",")) {
+          if (!p.isBlank()) {
+            perms.add(Permission.parse(p));
+          }
         }
-        return out;
+        out.add(
+            new Grant(
+                rs.getString(1),
+                rs.getString(2),
+                perms,
+                rs.getString(4),
+                Instant.ofEpochMilli(rs.getLong(5))));
       }
+      return out;
     }
   }
 }
