@@ -7,8 +7,9 @@
 # CPU time per request (utime+stime of the server JVM from /proc, over the phase).
 #   bench/warehouse.sh [CLIENTS] [SECONDS]        (default 16 clients, 10 s per measured phase)
 # Environment:
-#   WARMUP=15        seconds of read load (and a third of it of health and write load) before the
-#                    measured phases, to let the JIT compile the paths (the first runs are slower)
+#   WARMUP=30        seconds of read load (and a third of it of health and write load) before the
+#                    measured phases: on 2 busy cores the JIT compiler threads still take ~40 % of
+#                    the server's CPU 25-45 s into a run, and the first runs are slower
 #   STORES="sqlite postgresql"   which stores to run, in order; "sqlite-normal" is SQLite started
 #                    with --sqlite-synchronous normal (WAL survives a process crash, but the last
 #                    commits may be lost on power loss: NOT the default, label its figures so)
@@ -21,7 +22,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 clients=${1:-16}
 seconds=${2:-10}
-warmup=${WARMUP:-15}
+warmup=${WARMUP:-30}
 threads=${THREADS:-2}
 stores=${STORES:-sqlite postgresql}
 command -v wrk >/dev/null || { echo "bench/warehouse.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
@@ -52,20 +53,33 @@ logback=$(find ~/.m2/repository/ch/qos/logback -name 'logback-c*-1.5.21.jar' | t
 cp="$work/conf:$logback$cp"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU ticks of the JIT compiler threads (C1/C2) of process $1: reported apart, as JIT work is a
+# warm-up cost, not a per-request one. Compiler threads that exit within a phase are missed.
+jit_ticks() {
+  local t sum=0
+  for t in /proc/"$1"/task/*; do
+    case $(cat "$t/comm" 2>/dev/null) in C1\ Compiler*|C2\ Compiler*)
+      sum=$((sum + $(sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}'))) ;;
+    esac
+  done
+  echo "$sum"
+}
 
 # phase LABEL MODE SECONDS [quiet]: one wrk run against the server; prints one line unless quiet.
 phase() {
   local label=$1 mode=$2 secs=$3 quiet=${4:-}
-  local before after out
+  local before after jit_before jit_after out
   before=$(cpu_ticks "$server_pid")
+  jit_before=$(jit_ticks "$server_pid")
   out=$(WH_MODE=$mode WH_TOKEN=$token WH_RUN="$mode-$RANDOM$RANDOM" \
     /usr/bin/time -f "WRKCPU %U %S" wrk -t"$threads" -c"$clients" -d"${secs}s" --timeout 5s \
     -s "$root/bench/warehouse.lua" "$base" 2>&1)
   after=$(cpu_ticks "$server_pid")
+  jit_after=$(jit_ticks "$server_pid")
   [ -n "$quiet" ] && return 0
-  python3 - "$label" "$mode" "$clients" "$((after - before))" "$(getconf CLK_TCK)" <<PY
+  python3 - "$label" "$mode" "$clients" "$((after - before))" "$(getconf CLK_TCK)" "$((jit_after - jit_before))" <<PY
 import re, sys
-label, mode, clients, ticks, hz = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+label, mode, clients, ticks, hz, jit = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
 out = """$out"""
 r = dict(re.findall(r"(\w+)=(\d+)", re.search(r"RESULT (.*)", out).group(1)))
 u, s = map(float, re.search(r"WRKCPU (\S+) (\S+)", out).group(1, 2))
@@ -74,6 +88,7 @@ cpu = ticks / hz
 print(f"{label:14} {mode:6} clients={clients} {n / dur:8.0f} req/s  p50={int(r['p50_us'])/1000:6.2f} ms"
       f"  p90={int(r['p90_us'])/1000:6.2f} ms  p99={int(r['p99_us'])/1000:7.2f} ms  errors={r['errors']}"
       f"  server_cpu={100 * cpu / dur:4.0f}%  server_us/req={1e6 * cpu / max(n, 1):5.0f}"
+      f" (JIT {1e6 * jit / hz / max(n, 1):4.0f})"
       f"  wrk_us/req={1e6 * (u + s) / max(n, 1):4.0f}")
 PY
 }

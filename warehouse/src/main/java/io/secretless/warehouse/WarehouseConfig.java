@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param localIssuer whether this node runs its own token endpoint
  * @param writeTimeout bound on any write, including the audit record (fail closed after it)
  * @param keepVersions how many previous versions a rotation keeps
+ * @param sqliteSync SQLite's {@code synchronous} setting (FULL by default: every acknowledged
+ *     write, including every read's audit record, is on disk before the answer)
  */
 public record WarehouseConfig(
     Path dataDir,
@@ -31,9 +33,23 @@ public record WarehouseConfig(
     Duration writeTimeout,
     int keepVersions,
     List<CredentialType> extraTypes,
-    long maxRequestBytes) {
+    long maxRequestBytes,
+    SqliteSync sqliteSync) {
 
   public static final int DEFAULT_PORT = 8200;
+
+  /**
+   * SQLite's durability setting (the store runs in WAL mode either way). {@code FULL}, the default,
+   * syncs the WAL on every commit: an acknowledged write survives a crash of the process, the
+   * operating system or the power. {@code NORMAL} syncs only at checkpoints: an acknowledged write
+   * survives a crash or {@code kill -9} of the warehouse process, but the last commits (including
+   * audit records of answered reads) may be lost on a power failure or OS crash. The audit chain
+   * stays consistent either way.
+   */
+  public enum SqliteSync {
+    FULL,
+    NORMAL
+  }
 
   /**
    * HTTPS settings: a loaded key store with the certificate chain and private key (see {@code
@@ -67,7 +83,8 @@ public record WarehouseConfig(
         Duration.ofSeconds(2),
         5,
         List.of(),
-        64 * 1024);
+        64 * 1024,
+        SqliteSync.FULL);
   }
 
   public WarehouseConfig withDatabase(Optional<String> url) {
@@ -113,6 +130,12 @@ public record WarehouseConfig(
     return c.build();
   }
 
+  public WarehouseConfig withSqliteSync(SqliteSync sync) {
+    Copy c = new Copy(this);
+    c.sqliteSync = sync;
+    return c.build();
+  }
+
   /** A mutable copy for the {@code with...} methods: each changes its fields and builds. */
   private static final class Copy {
     private final Path dataDir;
@@ -129,6 +152,7 @@ public record WarehouseConfig(
     private int keepVersions;
     private List<CredentialType> extraTypes;
     private final long maxRequestBytes;
+    private SqliteSync sqliteSync;
 
     Copy(WarehouseConfig c) {
       dataDir = c.dataDir;
@@ -145,6 +169,7 @@ public record WarehouseConfig(
       keepVersions = c.keepVersions;
       extraTypes = c.extraTypes;
       maxRequestBytes = c.maxRequestBytes;
+      sqliteSync = c.sqliteSync;
     }
 
     WarehouseConfig build() {
@@ -162,7 +187,8 @@ public record WarehouseConfig(
           writeTimeout,
           keepVersions,
           extraTypes,
-          maxRequestBytes);
+          maxRequestBytes,
+          sqliteSync);
     }
   }
 

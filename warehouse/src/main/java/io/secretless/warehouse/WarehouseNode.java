@@ -38,7 +38,9 @@ public final class WarehouseNode implements AutoCloseable {
         config
             .database()
             .map(url -> Database.postgresql(url, config.writeTimeout(), 10))
-            .orElseGet(() -> Database.sqlite(config.dataDir(), config.writeTimeout()));
+            .orElseGet(
+                () ->
+                    Database.sqlite(config.dataDir(), config.writeTimeout(), config.sqliteSync()));
     try {
       var material = new KeyMaterialStore(db);
       MasterKey master = resolve(config.masterKey(), material);

@@ -81,6 +81,14 @@ final class ServerOptions {
   int keepVersions = 5;
 
   @Option(
+      names = "--sqlite-synchronous",
+      description =
+          "SQLite durability: FULL (default; every answered request's audit record is on disk) or"
+              + " NORMAL (survives a process crash or kill -9, but the last commits may be lost on"
+              + " power loss or an OS crash).")
+  String sqliteSync = "FULL";
+
+  @Option(
       names = "--types-file",
       description =
           "JSON list of extra credential types: [{name, required_fields, rotation_interval_days, default_tags}].")
@@ -129,7 +137,16 @@ final class ServerOptions {
             Optional.ofNullable(issuer),
             !noTokenEndpoint,
             trusted)
-        .withLimits(Duration.ofMillis(auditTimeoutMs), keepVersions, types());
+        .withLimits(Duration.ofMillis(auditTimeoutMs), keepVersions, types())
+        .withSqliteSync(sqliteSync());
+  }
+
+  private WarehouseConfig.SqliteSync sqliteSync() {
+    try {
+      return WarehouseConfig.SqliteSync.valueOf(sqliteSync.toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new CliException("--sqlite-synchronous must be FULL or NORMAL, got " + sqliteSync);
+    }
   }
 
   MasterKeySource masterKey() {

@@ -2,6 +2,7 @@ package io.secretless.warehouse.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.secretless.warehouse.WarehouseConfig.SqliteSync;
 import io.secretless.warehouse.WarehouseException;
 import io.secretless.warehouse.WarehouseException.ErrorCode;
 import java.net.URI;
@@ -48,8 +49,16 @@ public final class Database implements AutoCloseable {
     this.writer = new GroupCommit(this::transaction, writeTimeout, "warehouse-writer");
   }
 
-  /** Opens (creating if needed) {@code dataDir/warehouse.db}. */
+  /** Opens (creating if needed) {@code dataDir/warehouse.db} with {@code synchronous=FULL}. */
   public static Database sqlite(Path dataDir, Duration writeTimeout) {
+    return sqlite(dataDir, writeTimeout, SqliteSync.FULL);
+  }
+
+  /**
+   * Opens (creating if needed) {@code dataDir/warehouse.db} in WAL mode with the given {@code
+   * synchronous} setting (see {@link SqliteSync}).
+   */
+  public static Database sqlite(Path dataDir, Duration writeTimeout, SqliteSync sync) {
     try {
       Files.createDirectories(dataDir);
     } catch (java.io.IOException e) {
@@ -61,12 +70,15 @@ public final class Database implements AutoCloseable {
     config.setJdbcUrl(
         "jdbc:sqlite:"
             + file
-            + "?journal_mode=WAL&synchronous=FULL&foreign_keys=true&transaction_mode=IMMEDIATE"
+            + "?journal_mode=WAL&synchronous="
+            + sync.name()
+            + "&foreign_keys=true&transaction_mode=IMMEDIATE"
             + "&busy_timeout="
             + writeTimeout.toMillis());
     config.setMaximumPoolSize(8);
     config.setPoolName("warehouse-sqlite");
-    return open(config, Dialect.SQLITE, writeTimeout, "SQLite " + file);
+    String desc = "SQLite " + file + (sync == SqliteSync.FULL ? "" : " (synchronous=" + sync + ")");
+    return open(config, Dialect.SQLITE, writeTimeout, desc);
   }
 
   /**

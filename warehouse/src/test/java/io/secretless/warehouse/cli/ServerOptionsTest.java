@@ -1,0 +1,26 @@
+package io.secretless.warehouse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.secretless.warehouse.WarehouseConfig.SqliteSync;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ServerOptionsTest {
+  private static ServerOptions parse(String... args) {
+    var options = new ServerOptions();
+    new CommandLine(options).parseArgs(args);
+    return options;
+  }
+
+  @Test
+  void sqliteSynchronousIsFullUnlessNormalIsAskedFor() {
+    assertThat(parse().config().sqliteSync()).isEqualTo(SqliteSync.FULL);
+    assertThat(parse("--sqlite-synchronous", "normal").config().sqliteSync())
+        .isEqualTo(SqliteSync.NORMAL);
+    assertThatThrownBy(() -> parse("--sqlite-synchronous", "off").config())
+        .isInstanceOf(CliException.class)
+        .hasMessageContaining("FULL or NORMAL");
+  }
+}
