@@ -47,6 +47,10 @@ public final class ApiServer implements AutoCloseable {
               cfg.showJavalinBanner = false;
               cfg.startupWatcherEnabled = false;
               cfg.http.maxRequestSize = config.maxRequestBytes();
+              // Responses carry secrets: no compression (a compression side channel could leak
+              // them, BREACH-style) and none of its per-response wrapping cost; no version header.
+              cfg.http.disableCompression();
+              cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
               cfg.jsonMapper(new JavalinJackson(json, true));
               config
                   .tls()

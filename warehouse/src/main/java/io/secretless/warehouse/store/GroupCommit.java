@@ -17,10 +17,13 @@ import java.util.function.Function;
 
 /**
  * Group commit: write work from many callers runs on one writer thread, batched into a single
- * transaction with one commit (one fsync on SQLite) per batch. Each item runs inside its own
- * savepoint, so an item that refuses (throws) is rolled back alone; a driver error fails the whole
- * batch. A caller waits at most the write timeout for its batch to commit, then gets
- * STORE_UNAVAILABLE (the fail-closed path) and its item is cancelled if it has not run yet.
+ * transaction with one commit (one fsync on SQLite) per batch. A batch first runs without
+ * savepoints; if an item refuses (throws) or hits a statement error, the transaction is rolled back
+ * and the batch runs again with each item in its own savepoint, so that item is rolled back alone
+ * (work must therefore touch nothing but the connection: it may run twice). A driver error on the
+ * connection fails the whole batch. A caller waits at most the write timeout for its batch to
+ * commit, then gets STORE_UNAVAILABLE (the fail-closed path) and its item is cancelled if it has
+ * not run yet.
  */
 final class GroupCommit implements AutoCloseable {
   private static final int MAX_BATCH = 256;
@@ -86,14 +89,12 @@ final class GroupCommit implements AutoCloseable {
   private void run(List<Item> batch) {
     List<Object> results = new ArrayList<>(batch.size());
     try {
-      transaction.apply(
-          c -> {
-            results.clear();
-            for (Item item : batch) {
-              results.add(item.result().isCancelled() ? null : runOne(c, item));
-            }
-            return null;
-          });
+      try {
+        transaction.apply(c -> runAll(c, batch, results, false));
+      } catch (ItemFailed retry) {
+        // Rolled back as a whole; again, each item in its own savepoint so only it is undone.
+        transaction.apply(c -> runAll(c, batch, results, true));
+      }
     } catch (RuntimeException e) {
       batch.forEach(i -> i.result().completeExceptionally(e));
       return;
@@ -105,6 +106,38 @@ final class GroupCommit implements AutoCloseable {
       } else {
         batch.get(i).result().complete(r);
       }
+    }
+  }
+
+  /**
+   * Runs every item not cancelled. Without savepoints (the common case: nothing refuses) the first
+   * failing item throws {@link ItemFailed} and the caller rolls the whole batch back and runs it
+   * again with them; with savepoints a failing item is rolled back alone and reported.
+   */
+  private static Void runAll(
+      Connection c, List<Item> batch, List<Object> results, boolean savepoints)
+      throws SQLException {
+    results.clear();
+    for (Item item : batch) {
+      if (item.result().isCancelled()) {
+        results.add(null);
+      } else if (savepoints) {
+        results.add(runOne(c, item));
+      } else {
+        try {
+          results.add(item.work().run(c));
+        } catch (RuntimeException | SQLException e) {
+          throw new ItemFailed();
+        }
+      }
+    }
+    return null;
+  }
+
+  /** An item failed in a batch run without savepoints: roll back and run it with them. */
+  private static final class ItemFailed extends RuntimeException {
+    ItemFailed() {
+      super("batch item failed; rerun with savepoints", null, false, false);
     }
   }
 

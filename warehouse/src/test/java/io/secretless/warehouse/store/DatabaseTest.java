@@ -38,4 +38,56 @@ class DatabaseTest {
       assertThat(db.description()).contains("synchronous=NORMAL");
     }
   }
+
+  @Test
+  void aRefusingWriteIsUndoneAloneWhileTheOthersInItsBatchCommit() throws Exception {
+    try (Database db = Database.sqlite(dir, Duration.ofSeconds(5))) {
+      db.write(
+          c -> {
+            try (var s = c.createStatement()) {
+              return s.executeUpdate("CREATE TABLE t (v TEXT PRIMARY KEY)");
+            }
+          });
+      int writers = 20;
+      var refused = new java.util.concurrent.atomic.AtomicInteger();
+      try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        for (int i = 0; i < writers; i++) {
+          String value = "v" + i;
+          boolean refuse = i % 5 == 0;
+          pool.submit(
+              () -> {
+                try {
+                  db.write(
+                      c -> {
+                        try (var ps = c.prepareStatement("INSERT INTO t VALUES (?)")) {
+                          ps.setString(1, value);
+                          ps.executeUpdate();
+                        }
+                        if (refuse) {
+                          throw io.secretless.warehouse.WarehouseException.conflict("refused");
+                        }
+                        return null;
+                      });
+                } catch (io.secretless.warehouse.WarehouseException e) {
+                  refused.incrementAndGet();
+                }
+              });
+        }
+      }
+      assertThat(refused).hasValue(4);
+      java.util.List<String> stored =
+          db.read(
+              c -> {
+                var out = new java.util.ArrayList<String>();
+                try (var s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT v FROM t")) {
+                  while (rs.next()) {
+                    out.add(rs.getString(1));
+                  }
+                }
+                return out;
+              });
+      assertThat(stored).hasSize(16).doesNotContain("v0", "v5", "v10", "v15");
+    }
+  }
 }
