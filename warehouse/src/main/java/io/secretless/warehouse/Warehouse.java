@@ -157,7 +157,8 @@ public final class Warehouse {
 
   /**
    * As {@link #locate(Caller, String, String, Optional)}; with {@code withSealed} the current
-   * version's ciphertext is read on the same connection (one pool checkout per read request).
+   * version's ciphertext is read in the same look-up (one pool checkout and two statements per read
+   * request).
    */
   private Located locate(
       Caller caller,
@@ -168,15 +169,19 @@ public final class Warehouse {
     Located found =
         db.read(
             c -> {
-              Optional<Credential> cred = credentials.byRef(c, ref);
-              if (cred.isEmpty()) {
-                return null;
+              if (withSealed) {
+                Optional<CredentialStore.Sealed> sealed = credentials.byRefWithCiphertext(c, ref);
+                if (sealed.isEmpty()) {
+                  return null;
+                }
+                Credential k = sealed.get().credential();
+                return new Located(k, grants.forCredential(c, k.id()), sealed.get().ciphertext());
               }
-              Credential k = cred.get();
-              return new Located(
-                  k,
-                  grants.forCredential(c, k.id()),
-                  withSealed ? credentials.ciphertext(c, k.id(), k.version()) : Optional.empty());
+              Optional<Credential> cred = credentials.byRef(c, ref);
+              return cred.isEmpty()
+                  ? null
+                  : new Located(
+                      cred.get(), grants.forCredential(c, cred.get().id()), Optional.empty());
             });
     if (found == null) {
       throw auditor.refuse(

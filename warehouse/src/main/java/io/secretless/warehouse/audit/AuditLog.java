@@ -14,9 +14,11 @@ import java.util.List;
 /**
  * The tamper-evident audit log. Appends lock the chain head row ({@code SELECT ... FOR UPDATE} on
  * PostgreSQL; the SQLite write transaction is already exclusive), so records from concurrent
- * writers, also in other processes, form one chain. Appends run inside the caller's transaction:
- * the audited change and its record commit together or not at all, and a record that cannot be
- * written within the store's write timeout fails the operation (fail closed).
+ * writers, also in other processes, form one chain. Later appends in the same transaction (a group
+ * commit batch) reuse the head the previous one wrote instead of reading it again; any rollback or
+ * new transaction makes them read it. Appends run inside the caller's transaction: the audited
+ * change and its record commit together or not at all, and a record that cannot be written within
+ * the store's write timeout fails the operation (fail closed).
  */
 public final class AuditLog {
   private static final int MAX_FIELD = 500;
@@ -27,6 +29,11 @@ public final class AuditLog {
   private static final String MOVE_HEAD = "UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1";
   private final Database db;
 
+  /** The head this node last wrote, valid within that write transaction only. */
+  private record Head(Connection connection, long generation, long seq, String hash) {}
+
+  private volatile Head lastHead;
+
   public AuditLog(Database db) {
     this.db = db;
   }
@@ -35,13 +42,26 @@ public final class AuditLog {
   public AuditRecord append(Connection c, AuditEvent e) throws SQLException {
     long prevSeq;
     String prevHash;
-    PreparedStatement head =
-        StatementCache.prepare(
-            c, db.dialect() == Database.Dialect.POSTGRESQL ? HEAD + " FOR UPDATE" : HEAD);
-    try (ResultSet rs = head.executeQuery()) {
-      rs.next();
-      prevSeq = rs.getLong(1);
-      prevHash = rs.getString(2);
+    Connection physical = c.unwrap(Connection.class);
+    long generation = db.writeGeneration();
+    Head known = lastHead;
+    if (known != null
+        && known.connection() == physical
+        && known.generation() == generation
+        && !c.getAutoCommit()) {
+      // This transaction wrote the head itself and still holds the chain (SQLite's write lock,
+      // PostgreSQL's row lock): no need to read it back.
+      prevSeq = known.seq();
+      prevHash = known.hash();
+    } else {
+      PreparedStatement head =
+          StatementCache.prepare(
+              c, db.dialect() == Database.Dialect.POSTGRESQL ? HEAD + " FOR UPDATE" : HEAD);
+      try (ResultSet rs = head.executeQuery()) {
+        rs.next();
+        prevSeq = rs.getLong(1);
+        prevHash = rs.getString(2);
+      }
     }
     long seq = prevSeq + 1;
     long now = System.currentTimeMillis();
@@ -76,6 +96,7 @@ public final class AuditLog {
     move.setLong(1, seq);
     move.setString(2, hash);
     move.executeUpdate();
+    lastHead = new Head(physical, generation, seq, hash);
     return new AuditRecord(
         seq,
         now,

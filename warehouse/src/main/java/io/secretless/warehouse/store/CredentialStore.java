@@ -34,6 +34,14 @@ public final class CredentialStore {
           + COLUMNS
           + " FROM credentials WHERE id = ? OR name = ?"
           + " ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1";
+  // As BY_REF, with the current version's ciphertext (NULL when it is gone) as a 13th column.
+  private static final String BY_REF_SEALED =
+      "SELECT c."
+          + COLUMNS.replace(", ", ", c.")
+          + ", v.ciphertext FROM credentials c LEFT JOIN credential_versions v"
+          + " ON v.credential_id = c.id AND v.version = c.version"
+          + " WHERE c.id = ? OR c.name = ?"
+          + " ORDER BY CASE WHEN c.id = ? THEN 0 ELSE 1 END LIMIT 1";
   private static final String CIPHERTEXT =
       "SELECT ciphertext FROM credential_versions WHERE credential_id = ? AND version = ?";
   private static final String RECORD_ACCESS =
@@ -90,6 +98,26 @@ public final class CredentialStore {
   /** Looks {@code ref} up as an id first, then as a name. */
   public Optional<Credential> byRef(Connection c, String ref) throws SQLException {
     return one(c, BY_REF, ref, ref, ref);
+  }
+
+  /** A credential and its current version's ciphertext (empty if that version is gone). */
+  public record Sealed(Credential credential, Optional<String> ciphertext) {}
+
+  /**
+   * As {@link #byRef}, with the current version's ciphertext read in the same statement (a read
+   * request's one look-up).
+   */
+  public Optional<Sealed> byRefWithCiphertext(Connection c, String ref) throws SQLException {
+    PreparedStatement ps = StatementCache.prepare(c, BY_REF_SEALED);
+    ps.setString(1, ref);
+    ps.setString(2, ref);
+    ps.setString(3, ref);
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        return Optional.empty();
+      }
+      return Optional.of(new Sealed(row(rs), Optional.ofNullable(rs.getString(13))));
+    }
   }
 
   private Optional<Credential> one(Connection c, String sql, String... args) throws SQLException {

@@ -39,6 +39,9 @@ public final class Database implements AutoCloseable {
   private final Duration writeTimeout;
   private final GroupCommit writer;
   private final String description;
+  // Bumped when a write transaction starts and when any of it is rolled back: state cached for the
+  // open transaction (the audit chain head) is valid only while this is unchanged.
+  private volatile long writeGeneration;
 
   private Database(
       HikariDataSource dataSource, Dialect dialect, Duration writeTimeout, String desc) {
@@ -46,7 +49,8 @@ public final class Database implements AutoCloseable {
     this.dialect = dialect;
     this.writeTimeout = writeTimeout;
     this.description = desc;
-    this.writer = new GroupCommit(this::transaction, writeTimeout, "warehouse-writer");
+    this.writer =
+        new GroupCommit(this::transaction, this::rolledBack, writeTimeout, "warehouse-writer");
   }
 
   /** Opens (creating if needed) {@code dataDir/warehouse.db} with {@code synchronous=FULL}. */
@@ -205,7 +209,20 @@ public final class Database implements AutoCloseable {
     return writer.submit(work);
   }
 
+  /**
+   * Changes whenever a write transaction starts or is (partly) rolled back; work running in a write
+   * transaction may keep state for it while this stays the same.
+   */
+  public long writeGeneration() {
+    return writeGeneration;
+  }
+
+  private void rolledBack() {
+    writeGeneration++;
+  }
+
   private <T> T transaction(Work<T> work) {
+    writeGeneration++;
     Connection c;
     try {
       c = dataSource.getConnection();
@@ -259,7 +276,8 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private static void rollbackQuietly(Connection c) {
+  private void rollbackQuietly(Connection c) {
+    rolledBack();
     try {
       c.rollback();
     } catch (SQLException ignored) {

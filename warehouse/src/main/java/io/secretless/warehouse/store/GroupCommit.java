@@ -32,12 +32,18 @@ final class GroupCommit implements AutoCloseable {
 
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
   private final Function<Database.Work<Void>, Void> transaction;
+  private final Runnable onRollback;
   private final Duration timeout;
   private final Thread writer;
   private volatile boolean closed;
 
-  GroupCommit(Function<Database.Work<Void>, Void> transaction, Duration timeout, String name) {
+  GroupCommit(
+      Function<Database.Work<Void>, Void> transaction,
+      Runnable onRollback,
+      Duration timeout,
+      String name) {
     this.transaction = transaction;
+    this.onRollback = onRollback;
     this.timeout = timeout;
     // A platform thread: SQLite commits block in native code (fsync), which would pin a carrier
     // thread of the virtual-thread scheduler for the whole commit.
@@ -114,8 +120,7 @@ final class GroupCommit implements AutoCloseable {
    * failing item throws {@link ItemFailed} and the caller rolls the whole batch back and runs it
    * again with them; with savepoints a failing item is rolled back alone and reported.
    */
-  private static Void runAll(
-      Connection c, List<Item> batch, List<Object> results, boolean savepoints)
+  private Void runAll(Connection c, List<Item> batch, List<Object> results, boolean savepoints)
       throws SQLException {
     results.clear();
     for (Item item : batch) {
@@ -143,18 +148,20 @@ final class GroupCommit implements AutoCloseable {
 
   private record Failure(RuntimeException error) {}
 
-  private static Object runOne(Connection c, Item item) throws SQLException {
+  private Object runOne(Connection c, Item item) throws SQLException {
     Savepoint sp = c.setSavepoint();
     try {
       Object value = item.work().run(c);
       c.releaseSavepoint(sp);
       return value;
     } catch (RuntimeException e) {
+      onRollback.run();
       c.rollback(sp);
       return new Failure(e);
     } catch (SQLException e) {
       // A statement error (e.g. a unique-name race with another node) undoes this item only; if
       // the connection itself is gone, rolling back throws and the whole batch fails.
+      onRollback.run();
       c.rollback(sp);
       return new Failure(translate(e));
     }

@@ -1,0 +1,112 @@
+package io.secretless.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.secretless.warehouse.crypto.MasterKey;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Audit records appended many to a group-commit batch, with refusals among them. */
+class AuditBatchTest {
+  @TempDir Path dir;
+  WarehouseNode node;
+  Warehouse wh;
+  final Caller owner = new Caller("devops", Set.of(), "127.0.0.1", "test");
+
+  @BeforeEach
+  void open() {
+    MasterKey.createKeyFile(dir.resolve("master.key"));
+    node = WarehouseNode.open(WarehouseConfig.defaults(dir), "http://127.0.0.1:8200");
+    wh = node.warehouse();
+  }
+
+  @AfterEach
+  void close() {
+    node.close();
+  }
+
+  private void store(String name) {
+    wh.store(
+        owner,
+        new NewCredential(
+            name,
+            Optional.empty(),
+            Map.of("password", "pw"),
+            List.of(),
+            Optional.empty(),
+            Optional.empty()));
+  }
+
+  @Test
+  void concurrentReadsStoresAndRefusalsFormOneUnbrokenChain() throws Exception {
+    store("db");
+    int tasks = 60;
+    var failures = new AtomicInteger();
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < tasks; i++) {
+        int n = i;
+        pool.submit(
+            () -> {
+              try {
+                switch (n % 3) {
+                  case 0 -> wh.secret(owner, "db");
+                  case 1 -> store("dup-" + (n % 4)); // most of these are refused in the batch
+                  default -> wh.secret(owner, "missing-" + n); // refused before the batch
+                }
+              } catch (WarehouseException e) {
+                failures.incrementAndGet();
+              }
+            });
+      }
+    }
+    // 20 reads succeed, 4 stores succeed, 16 stores and 20 reads of missing names are refused.
+    assertThat(failures).hasValue(36);
+    var verification = node.audit().verify();
+    assertThat(verification.valid()).as(verification.problem()).isTrue();
+    assertThat(verification.records()).isEqualTo(1 + tasks);
+    assertThat(wh.retrieve(owner, "db").credential().accessCount()).isEqualTo(20);
+  }
+
+  @Test
+  void aBatchItemRolledBackAfterItsAppendDoesNotLeaveAGapInTheChain() throws Exception {
+    var event =
+        new io.secretless.warehouse.audit.AuditEvent(
+            "a", "test", "*", io.secretless.warehouse.audit.AuditEvent.Outcome.SUCCESS, "", "", "");
+    int tasks = 60;
+    var refused = new AtomicInteger();
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < tasks; i++) {
+        boolean fail = i % 3 == 1;
+        pool.submit(
+            () -> {
+              try {
+                node.database()
+                    .write(
+                        c -> {
+                          node.audit().append(c, event);
+                          if (fail) {
+                            throw WarehouseException.conflict("undone after its audit record");
+                          }
+                          return null;
+                        });
+              } catch (WarehouseException e) {
+                refused.incrementAndGet();
+              }
+            });
+      }
+    }
+    assertThat(refused).hasValue(20);
+    var verification = node.audit().verify();
+    assertThat(verification.valid()).as(verification.problem()).isTrue();
+    assertThat(verification.records()).isEqualTo(40);
+  }
+}
