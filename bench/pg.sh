@@ -106,7 +106,7 @@ broker() { PGSSLMODE=disable pgb 127.0.0.1 "$b_port" app "$@"; }
 
 # JIT warm-up of the broker (not measured).
 PGB_ARGS="-c 8 -j 2 -T 10" broker >/dev/null
-PGB_ARGS="-c 4 -j 2 -T 3" broker -C >/dev/null
+PGB_ARGS="-c 8 -j 2 -T 10" broker -C >/dev/null
 
 echo "pgbench -n -S $PGB_ARGS, backend TLS (sslmode=require), SCRAM-SHA-256; tps (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-22s %12s %12s %12s %16s %18s %16s\n' mode direct pgbouncer broker broker/direct broker/pgbouncer 'broker CPU/txn'

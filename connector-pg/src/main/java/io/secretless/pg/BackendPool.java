@@ -7,6 +7,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPipeline;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.secretless.core.Secret;
 import io.secretless.pg.message.Terminate;
 import java.nio.ByteBuffer;
@@ -54,6 +55,16 @@ final class BackendPool implements AutoCloseable {
 
   private final PoolSettings settings;
   private final byte[] keyKey = new byte[32];
+
+  /** One Mac per thread (event loops call {@link #key}): creating one costs more than using it. */
+  private final FastThreadLocal<Mac> macs =
+      new FastThreadLocal<>() {
+        @Override
+        protected Mac initialValue() {
+          return newMac();
+        }
+      };
+
   private final Map<String, ArrayDeque<PooledBackend>> idle = new HashMap<>(); // guarded by this
   private final AtomicInteger idleCount = new AtomicInteger();
   private final Counter reused;
@@ -90,8 +101,7 @@ final class BackendPool implements AutoCloseable {
    */
   String key(BackendSettings s, Map<String, String> startupParameters) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(keyKey, "HmacSHA256"));
+      Mac mac = macs.get(); // doFinal below leaves it reset for the next key
       add(mac, s.host());
       add(mac, Integer.toString(s.port()));
       add(mac, s.username());
@@ -110,6 +120,17 @@ final class BackendPool implements AutoCloseable {
             add(mac, value);
           });
       return Base64.getEncoder().encodeToString(mac.doFinal());
+    } catch (IllegalStateException e) {
+      macs.remove(); // a half-used Mac is not reused
+      throw e;
+    }
+  }
+
+  private Mac newMac() {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(keyKey, "HmacSHA256"));
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available", e);
     }

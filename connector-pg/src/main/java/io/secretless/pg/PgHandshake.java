@@ -185,10 +185,12 @@ final class PgHandshake {
     target.credentials().close();
     pooled = idle;
     backend = idle.channel();
-    writeToClient(new AuthenticationOk());
-    idle.parameters().forEach((name, value) -> writeToClient(new ParameterStatus(name, value)));
-    writeToClient(connector.cancelKeys().register(client, idle.backendKey()));
-    writeToClient(new ReadyForQuery('I'));
+    ByteBuf out = client.alloc().buffer(512);
+    new AuthenticationOk().encode(out);
+    idle.parameters().forEach((name, value) -> new ParameterStatus(name, value).encode(out));
+    connector.cancelKeys().register(client, idle.backendKey()).encode(out);
+    new ReadyForQuery('I').encode(out);
+    client.write(out);
     relay();
   }
 
