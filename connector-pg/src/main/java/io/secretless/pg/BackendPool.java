@@ -32,9 +32,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Authenticated backend connections of one service, kept between clients (a session pool, like
  * pgbouncer's {@code pool_mode = session}). A client whose session ends idle gives its backend back
- * ({@link #reclaim}); the backend is reset ({@link BackendReset}) and parked; the next client whose
- * login would be identical ({@link #key}) gets it instead of a new login, preferably one on the
- * client's own event loop. Anything doubtful closes the backend instead.
+ * ({@link #reclaim}); the backend is reset ({@link BackendReset}) and parked; the next client on
+ * the same event loop whose login would be identical ({@link #key}) gets it instead of a new login.
+ * Anything doubtful closes the backend instead.
  *
  * <p>Threads: the idle lists are guarded by this object's lock; whoever removes a backend from them
  * owns it (the taker, its expiry, its watch, or {@link #close}).
@@ -146,9 +146,10 @@ final class BackendPool implements AutoCloseable {
   }
 
   /**
-   * A parked backend for {@code key}: one on {@code loop} (the client's) if any, most recently
-   * parked first, else one on another loop; the relay then crosses loops, which Netty supports at
-   * the cost of a task hand-off per write.
+   * A parked backend for {@code key} on {@code loop} (the client's), most recently parked first.
+   * Only the client's loop: a Netty channel belongs to one event loop, and a relay between channels
+   * of two loops stalled under load in testing (pgbench -S -c 8; cause not found), so the pool does
+   * not cross loops.
    */
   Optional<PooledBackend> take(EventExecutor loop, String key) {
     for (int tries = 0; tries <= settings.maxIdle(); tries++) {
@@ -184,7 +185,7 @@ final class BackendPool implements AutoCloseable {
       }
     }
     if (found == null) {
-      found = queue.pollLast();
+      return null;
     }
     idleCount.decrementAndGet();
     found.cancelExpiry();

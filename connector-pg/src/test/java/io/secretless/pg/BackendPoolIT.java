@@ -13,6 +13,8 @@ import io.secretless.config.Position;
 import io.secretless.config.ServiceConfig;
 import io.secretless.core.Secret;
 import io.secretless.credentials.CredentialProvider;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,14 +28,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The backend session pool against the real PostgreSQL, with pgjdbc and psql. */
+/**
+ * The backend session pool against the real PostgreSQL, with pgjdbc and psql. Brokers run one event
+ * loop unless a test says otherwise: the pool hands a backend only to clients of its loop.
+ */
 class BackendPoolIT {
   private static final ListenAddress ANY_PORT = new ListenAddress.Tcp("127.0.0.1", 0);
   private static final Duration WAIT = Duration.ofSeconds(20);
 
   private static TestBroker broker(String name, String kind, String sslmode) {
-    return TestBroker.start(PgServers.service(name, ANY_PORT, PgServers.user(kind, sslmode)));
+    return TestBroker.start(1, PgServers.service(name, ANY_PORT, PgServers.user(kind, sslmode)));
   }
 
   private static double metric(TestBroker broker, String name, String labels) {
@@ -74,13 +80,86 @@ class BackendPoolIT {
   }
 
   @Test
-  void pgjdbcReconnectsReuseOneBackendWhicheverEventLoopTheClientLandsOn() throws Exception {
+  void pgjdbcReconnectsReuseOneBackend() throws Exception {
     try (TestBroker broker = broker("pool-reuse", "SCRAM", "require")) {
       String first = pidOfOneSession(broker);
-      for (int i = 0; i < 4; i++) { // the broker has several event loops: clients alternate
+      for (int i = 0; i < 4; i++) {
         assertThat(pidOfOneSession(broker)).isEqualTo(first);
       }
       assertThat(metric(broker, "secretless_pg_pool_reused_total", "")).isEqualTo(4);
+      assertThat(broker.failures()).isZero();
+    }
+  }
+
+  @Test
+  void withTwoEventLoopsEachReconnectReusesTheBackendParkedOnItsLoop() throws Exception {
+    var creds = PgServers.user("SCRAM", "disable");
+    try (TestBroker broker = TestBroker.start(2, PgServers.service("pool-2", ANY_PORT, creds))) {
+      List<String> pids = new java.util.ArrayList<>();
+      for (int i = 0; i < 4; i++) { // accepted connections alternate between the two loops
+        try (Connection c = connect(broker.port(), "?sslmode=disable")) {
+          pids.add(one(c, "select pg_backend_pid()"));
+        }
+        int parked = Math.min(i + 1, 2);
+        await().atMost(WAIT).until(() -> idle(broker) == parked);
+      }
+      assertThat(pids.get(1)).isNotEqualTo(pids.get(0));
+      assertThat(pids.get(2)).isEqualTo(pids.get(0));
+      assertThat(pids.get(3)).isEqualTo(pids.get(1));
+    }
+  }
+
+  /** pgbench through the broker; true when it finished in time with exit code 0. */
+  private static boolean pgbench(int port, Path script, String... extra) throws Exception {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(
+                PgServers.env("SECRETLESS_IT_PG_BIN") + "/pgbench",
+                "-n",
+                "-f",
+                script.toString(),
+                "-c",
+                "8",
+                "-j",
+                "2",
+                "-T",
+                "1",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                String.valueOf(port),
+                "-U",
+                "app",
+                PgServers.env("SECRETLESS_IT_PG_DATABASE")));
+    command.addAll(List.of(extra));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().put("PGSSLMODE", "disable");
+    pb.environment().remove("PGPASSWORD");
+    Process p = pb.start();
+    boolean done = p.waitFor(60, TimeUnit.SECONDS);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    p.getInputStream().readAllBytes();
+    return done && p.exitValue() == 0;
+  }
+
+  @Test
+  void pgbenchRoundsOnTwoEventLoopsWithReusedBackendsAllFinish(@TempDir Path dir) throws Exception {
+    Path script = Files.writeString(dir.resolve("select1.sql"), "SELECT 1;\n");
+    var creds = PgServers.user("SCRAM", "require");
+    Position at = new Position("test.yml", 1, 1);
+    // One parked backend at most: a round's 8 new clients find it on one loop only.
+    ConfigTree pool =
+        new ConfigTree(
+            Map.of("pool", new ConfigTree(Map.of("maxIdle", 1L), Map.of(), at)), Map.of(), at);
+    try (TestBroker broker =
+        TestBroker.start(2, PgServers.service("pool-load", ANY_PORT, creds, pool))) {
+      for (int round = 0; round < 6; round++) { // each round reconnects 8 clients: reuse at start
+        assertThat(pgbench(broker.port(), script)).as("persistent round %d", round).isTrue();
+      }
+      assertThat(pgbench(broker.port(), script, "-C")).as("-C round").isTrue();
+      assertThat(metric(broker, "secretless_pg_pool_reused_total", "")).isGreaterThan(5);
       assertThat(broker.failures()).isZero();
     }
   }
@@ -213,7 +292,7 @@ class BackendPoolIT {
     ServiceConfig service =
         new ServiceConfig(
             "pool-rotate", "pg", ANY_PORT, refs, ConfigTree.empty(at), Map.of(), List.of(), at);
-    try (TestBroker broker = TestBroker.start(service, provider)) {
+    try (TestBroker broker = TestBroker.start(1, service, provider)) {
       String before = pidOfOneSession(broker);
       provider.values.put("password", "Rotation-Canary-Two");
       String after;
