@@ -31,6 +31,11 @@ final class ResponseHeads {
    * can only learn the end of the body by the close.
    */
   static ByteBuf toClient(ResponseHead h, Exchange ex, ByteBufAllocator alloc) {
+    return toClient(h, ex, alloc, 0);
+  }
+
+  /** As {@link #toClient(ResponseHead, Exchange, ByteBufAllocator)}, with room for a small body. */
+  static ByteBuf toClient(ResponseHead h, Exchange ex, ByteBufAllocator alloc, int smallBody) {
     byte[] b = h.bytes;
     int code = h.status();
     boolean noBody = (code >= 100 && code < 200) || code == 204 || code == 304 || ex.headRequest;
@@ -47,7 +52,9 @@ final class ResponseHeads {
     boolean dropLength = h.transferEncoding() || ex.rechunk;
     // One scan of the whole head; header by header only when a secret shows up somewhere.
     boolean strip = ex.creds.hasNeedles() && ex.creds.echoes(b, h.statusLineEnd(), h.length());
-    ByteBuf out = alloc.buffer(h.length() + 32);
+    long length = h.contentLength();
+    int room = length > 0 && length <= smallBody && !ex.headRequest ? (int) length : 0;
+    ByteBuf out = alloc.buffer(h.length() + 32 + room);
     if (http11) {
       out.writeBytes(HTTP_1_1);
     } else if (ex.clientVersion.equals(HttpVersion.HTTP_1_0)) {

@@ -35,6 +35,12 @@ final class UpstreamLeg {
   private ScheduledFuture<?> timer;
   private long timerAt;
 
+  /**
+   * The client's response head, held back until the end of the read batch so that a small body read
+   * with it goes out in the same buffer (one buffer, one send, per typical response).
+   */
+  private ByteBuf pendingHead;
+
   UpstreamLeg(
       ProxyHandler proxy, HttpMetrics metrics, ConnectorSession session, UpstreamPool pool) {
     this.proxy = proxy;
@@ -168,6 +174,10 @@ final class UpstreamLeg {
 
   /** Stops the response timer (the client connection is closing). */
   void close() {
+    if (pendingHead != null) {
+      pendingHead.release();
+      pendingHead = null;
+    }
     deadline = 0;
     if (timer != null) {
       timer.cancel(false);
@@ -191,8 +201,13 @@ final class UpstreamLeg {
         return;
       }
       if (ex.rechunk) {
+        writePendingHead();
         writeChunk(body);
+      } else if (pendingHead != null && body.readableBytes() <= pendingHead.writableBytes()) {
+        pendingHead.writeBytes(body);
+        body.release();
       } else {
+        writePendingHead();
         client.write(body, client.voidPromise());
       }
     } else if (msg instanceof ResponseHead h) {
@@ -207,6 +222,7 @@ final class UpstreamLeg {
         ex.informational = false;
         return;
       }
+      writePendingHead();
       if (ex.rechunk) {
         client.write(Unpooled.wrappedBuffer(LAST_CHUNK), client.voidPromise());
       }
@@ -249,7 +265,19 @@ final class UpstreamLeg {
     }
     ex.responseStarted = true;
     ex.upstreamKeepAlive = h.keepAlive() && code != 101;
-    client.write(ResponseHeads.toClient(h, ex, client.alloc()), client.voidPromise());
+    writePendingHead();
+    pendingHead = ResponseHeads.toClient(h, ex, client.alloc(), SMALL_BODY);
+  }
+
+  /** Bodies up to this size share the head's buffer. */
+  private static final int SMALL_BODY = 2048;
+
+  private void writePendingHead() {
+    ByteBuf head = pendingHead;
+    if (head != null) {
+      pendingHead = null;
+      client.write(head, client.voidPromise());
+    }
   }
 
   /** Unbinds the request's upstream connection: back to the pool when reusable. */
@@ -274,6 +302,7 @@ final class UpstreamLeg {
   }
 
   void flushClient() {
+    writePendingHead();
     client.flush();
   }
 
@@ -284,6 +313,7 @@ final class UpstreamLeg {
     }
     ex.upstream = null;
     if (ex.responseStarted) {
+      writePendingHead();
       proxy.closeClient(); // a truncated response: the client must see the connection drop
       return;
     }
