@@ -18,7 +18,10 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 WRK_ARGS=${WRK_ARGS:--t2 -c32 -d10s}
 RUNS=${RUNS:-1}
-WARMUP=${WARMUP:-10s} # wrk against each broker before measuring (JIT), not counted
+# wrk against each broker before measuring, not counted: C2 is still compiling the hot path after
+# 10 s on this 2-core machine (its CPU counts in the broker JVM's CPU per request; measured: the
+# first 10 s run after a 10 s warm-up cost 76 us/request, the next ones 59 us), hence 30 s.
+WARMUP=${WARMUP:-30s}
 BASELINE=${BASELINE:-}
 BROKER_DIR=${BROKER_DIR:-$root}
 TOKEN=bench-canary-token
@@ -100,23 +103,28 @@ fi
 # CPU time (user+sys, clock ticks) of a set of processes, to compare the CPU each proxy spends per
 # request: on a shared machine req/s depends on what else runs, CPU per request much less.
 ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
+# The same, system time (stime) only: on loopback most of a proxy's CPU is the kernel's TCP path.
+sys_ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo $t; }
 nginx_pids() { # every process holding the upstream's listening socket (nginx master and workers)
   ss -Hltnp "sport = :$direct" | grep -o 'pid=[0-9]*' | cut -d= -f2 | sort -u | tr '\n' ' '
 }
 hz=$(getconf CLK_TCK)
 
-run() { # name port pids... -> "rps p50 p99 cpu_us_per_req"
+run() { # name port pids... -> "rps p50 p99 cpu_us_per_req sys_us_per_req"
   local name=$1 port=$2; shift 2
+  local sys_before; sys_before=$(sys_ticks "$@")
   local before; before=$(ticks "$@")
   local out; out=$(wrk $WRK_ARGS --latency "http://127.0.0.1:$port/")
   local after; after=$(ticks "$@")
+  local sys_after; sys_after=$(sys_ticks "$@")
   local rps p50 p99 total
   rps=$(awk '/^Requests\/sec/{print $2}' <<<"$out")
   p50=$(awk '$1=="50%"{print $2}' <<<"$out")
   p99=$(awk '$1=="99%"{print $2}' <<<"$out")
   total=$(awk '/requests in/{print $1}' <<<"$out")
   if grep -q 'Non-2xx' <<<"$out"; then echo "bench: $name had non-2xx responses" >&2; fi
-  echo "$rps $p50 $p99 $(awk -v t=$((after - before)) -v hz="$hz" -v n="$total" 'BEGIN{printf "%.1f", t / hz * 1e6 / n}')"
+  per_req() { awk -v t="$1" -v hz="$hz" -v n="$total" 'BEGIN{printf "%.1f", t / hz * 1e6 / n}'; }
+  echo "$rps $p50 $p99 $(per_req $((after - before))) $(per_req $((sys_after - sys_before)))"
 }
 read -r -a ngx <<<"$(nginx_pids)"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2fx", a/b}'; }
@@ -124,25 +132,25 @@ median() { sort -g | awk '{v[NR]=$1} END{print (NR%2) ? v[(NR+1)/2] : (v[NR/2]+v
 row() { printf '%-22s %11s %9s %9s %10s %s\n' "$@"; }
 : > "$work/runs"
 for i in $(seq 1 "$RUNS"); do
-  read -r d_rps d_p50 d_p99 d_cpu < <(run direct "$direct" "${ngx[@]}")
-  read -r p_rps p_p50 p_p99 p_cpu < <(run nginx-peer "$peer" "${ngx[@]}")
+  read -r d_rps d_p50 d_p99 d_cpu d_sys < <(run direct "$direct" "${ngx[@]}")
+  read -r p_rps p_p50 p_p99 p_cpu p_sys < <(run nginx-peer "$peer" "${ngx[@]}")
   o_rps=0 o_cpu=0
   # With a baseline, the two brokers take turns at going first (order effects on a shared machine).
   if [ -n "$BASELINE" ] && [ $((i % 2)) -eq 0 ]; then
-    read -r o_rps o_p50 o_p99 o_cpu < <(run baseline "$baseline" "$baseline_pid")
+    read -r o_rps o_p50 o_p99 o_cpu o_sys < <(run baseline "$baseline" "$baseline_pid")
   fi
-  read -r b_rps b_p50 b_p99 b_cpu < <(run broker "$broker" "$broker_pid")
+  read -r b_rps b_p50 b_p99 b_cpu b_sys < <(run broker "$broker" "$broker_pid")
   if [ -n "$BASELINE" ] && [ $((i % 2)) -eq 1 ]; then
-    read -r o_rps o_p50 o_p99 o_cpu < <(run baseline "$baseline" "$baseline_pid")
+    read -r o_rps o_p50 o_p99 o_cpu o_sys < <(run baseline "$baseline" "$baseline_pid")
   fi
   echo "run $i/$RUNS, wrk $WRK_ARGS --latency (small body; header injected by peer and broker), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   row target req/s p50 p99 "vs direct" "CPU/request"
-  row "direct nginx" "$d_rps" "$d_p50" "$d_p99" "1.00x" "${d_cpu} us (nginx)"
+  row "direct nginx" "$d_rps" "$d_p50" "$d_p99" "1.00x" "${d_cpu} us (nginx; system ${d_sys})"
   row "nginx proxy (peer)" "$p_rps" "$p_p50" "$p_p99" "$(ratio "$p_rps" "$d_rps")" \
-    "${p_cpu} us (nginx: proxy + upstream; proxy alone ~$(awk -v a="$p_cpu" -v b="$d_cpu" 'BEGIN{printf "%.1f", a-b}') us)"
-  row "secretless broker" "$b_rps" "$b_p50" "$b_p99" "$(ratio "$b_rps" "$d_rps")" "${b_cpu} us (broker JVM)"
+    "${p_cpu} us (nginx: proxy + upstream; proxy alone ~$(awk -v a="$p_cpu" -v b="$d_cpu" 'BEGIN{printf "%.1f", a-b}') us, system ~$(awk -v a="$p_sys" -v b="$d_sys" 'BEGIN{printf "%.1f", a-b}'))"
+  row "secretless broker" "$b_rps" "$b_p50" "$b_p99" "$(ratio "$b_rps" "$d_rps")" "${b_cpu} us (broker JVM; system ${b_sys})"
   if [ -n "$BASELINE" ]; then
-    row "baseline broker" "$o_rps" "$o_p50" "$o_p99" "$(ratio "$o_rps" "$d_rps")" "${o_cpu} us (baseline JVM)"
+    row "baseline broker" "$o_rps" "$o_p50" "$o_p99" "$(ratio "$o_rps" "$d_rps")" "${o_cpu} us (baseline JVM; system ${o_sys})"
   fi
   echo "broker / nginx peer (req/s): $(ratio "$b_rps" "$p_rps")"
   if [ -n "$BASELINE" ]; then echo "baseline / nginx peer (req/s): $(ratio "$o_rps" "$p_rps")"; fi

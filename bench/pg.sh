@@ -8,7 +8,7 @@
 # without server connections).
 #
 #   bench/pg.sh          # needs the test servers: scripts/test-servers.sh up (or ./run-tests)
-#   PGB_ARGS="-c 8 -j 2 -T 10" IDLE=1000 bench/pg.sh
+#   PGB_ARGS="-c 8 -j 2 -T 10" IDLE=1000 WARM_C=30 bench/pg.sh
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -90,28 +90,38 @@ done
 curl -fs "http://127.0.0.1:$a_port/ready" >/dev/null || { echo "bench: broker not ready" >&2; exit 1; }
 java_pid=$(pgrep -P "$broker_pid" java || echo "$broker_pid")
 
-pgb() { # label host port user extra-args... -> tps
+pgb() { # host port user extra-args... -> tps (full output in $work/pgbench.out)
   local out
   out=$("$bin/pgbench" -n -S $PGB_ARGS "${@:4}" -h "$1" -p "$2" -U "$3" benchdb 2>&1) || {
     echo "bench: pgbench failed: $out" >&2; echo 0; return; }
+  printf '%s\n' "$out" > "$work/pgbench.out"
   awk '/^tps/ {print $3; exit}' <<<"$out"
 }
+# The broker's CPU time (utime+stime, clock ticks) from /proc.
+ticks() { awk '{print $14 + $15}' "/proc/$java_pid/stat"; }
+hz=$(getconf CLK_TCK)
 direct() { PGSSLMODE=require PGPASSWORD=$BENCH_PG_PASSWORD pgb 127.0.0.1 "$pg_port" "$user" "$@"; }
 bouncer() { PGSSLMODE=disable pgb 127.0.0.1 "$pgb_port" "$user" "$@"; }
 broker() { PGSSLMODE=disable pgb 127.0.0.1 "$b_port" app "$@"; }
 
-# JIT warm-up of the broker (not measured).
-PGB_ARGS="-c 8 -j 2 -T 5" broker >/dev/null
-PGB_ARGS="-c 4 -j 2 -T 3" broker -C >/dev/null
+# JIT warm-up of the broker (not measured). The connect path (-C) takes longer: per-thread CPU
+# from /proc showed C2 still compiling it after 10-20 s of -C load, settled after ~40 s.
+PGB_ARGS="-c 8 -j 2 -T 10" broker >/dev/null
+PGB_ARGS="-c 8 -j 2 -T ${WARM_C:-30}" broker -C >/dev/null
 
-echo "pgbench -n -S $PGB_ARGS, backend TLS (sslmode=require), SCRAM-SHA-256; tps"
-printf '%-22s %12s %12s %12s %16s %18s\n' mode direct pgbouncer broker broker/direct broker/pgbouncer
+echo "pgbench -n -S $PGB_ARGS, backend TLS (sslmode=require), SCRAM-SHA-256; tps (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+printf '%-22s %12s %12s %12s %16s %18s %16s\n' mode direct pgbouncer broker broker/direct broker/pgbouncer 'broker CPU/txn'
 for mode in "" "-C"; do
-  d=$(direct $mode); p=$(bouncer $mode); b=$(broker $mode)
-  printf '%-22s %12.0f %12.0f %12.0f %16s %18s\n' "-S ${mode:-(persistent)}" "$d" "$p" "$b" \
+  d=$(direct $mode); p=$(bouncer $mode)
+  t0=$(ticks); b=$(broker $mode); t1=$(ticks)
+  n=$(awk '/number of transactions actually processed/ {print $6; exit}' "$work/pgbench.out")
+  printf '%-22s %12.0f %12.0f %12.0f %16s %18s %16s\n' "-S ${mode:-(persistent)}" "$d" "$p" "$b" \
     "$(awk -v a="$b" -v b="$d" 'BEGIN{printf "%.2fx", (b>0)?a/b:0}')" \
-    "$(awk -v a="$b" -v b="$p" 'BEGIN{printf "%.2fx", (b>0)?a/b:0}')"
+    "$(awk -v a="$b" -v b="$p" 'BEGIN{printf "%.2fx", (b>0)?a/b:0}')" \
+    "$(awk -v t="$((t1 - t0))" -v n="${n:-0}" -v hz="$hz" 'BEGIN{printf "%.1f us", (n>0)?t*1e6/hz/n:0}')"
 done
+pooled=$(curl -fs "http://127.0.0.1:$a_port/metrics" | awk '/^secretless_pg_pool_reused_total\{service="pg-bench"/ {print $2}')
+echo "broker backend logins reused from its pool (all runs, warm-up included): ${pooled:-none (no pool)}"
 
 # Broker RSS, idle and with $IDLE idle client connections (each logged in through the broker).
 rss() { awk '/^VmRSS/ {print $2}' "/proc/$java_pid/status"; }

@@ -19,6 +19,7 @@ import io.secretless.credentials.Credentials;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +104,7 @@ final class ClientSession implements ConnectorSession {
   }
 
   @Override
-  public void relay(Channel backend) {
+  public void relay(Channel backend, Predicate<Channel> reclaim) {
     onLoop(
         () -> {
           if (!finish()) {
@@ -127,8 +128,10 @@ final class ClientSession implements ConnectorSession {
                               new IdleStateHandler(0, 0, idle.toMillis(), TimeUnit.MILLISECONDS)));
           backend.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
           client.pipeline().remove(EOF_WATCH);
-          client.pipeline().addLast("relay", new Relay(backend, meters.clientToBackend()));
-          backend.pipeline().addLast("relay", new Relay(client, meters.backendToClient()));
+          client
+              .pipeline()
+              .addLast(Relay.NAME, new Relay(backend, meters.clientToBackend(), reclaim));
+          backend.pipeline().addLast(Relay.NAME, new Relay(client, meters.backendToClient()));
           if (!backend.isActive()) {
             client.close();
             return;

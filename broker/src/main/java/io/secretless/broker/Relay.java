@@ -10,24 +10,44 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import java.util.function.Predicate;
 
 /**
  * Copies bytes from its channel to the peer, untouched. Backpressure: the next read is asked for
  * only while the peer is writable, and resumes when the peer drains. Writes of one read batch are
  * flushed once, at read-complete. Half-close is propagated: end of input on one side shuts the
  * output of the other; the connection closes when both directions are done or either side closes.
+ *
+ * <p>On the client side, {@code reclaim} may take the backend back when the client ends (closes or
+ * shuts its output): the relay then detaches from the backend, removing the backend's relay, and
+ * only closes the client.
  */
 final class Relay extends ChannelInboundHandlerAdapter {
+  static final String NAME = "relay";
+
   private final Channel peer;
   private final Counter bytes;
+  private final Predicate<Channel> reclaim;
+  private boolean detached;
+  private boolean closing;
 
   Relay(Channel peer, Counter bytes) {
+    this(peer, bytes, p -> false);
+  }
+
+  Relay(Channel peer, Counter bytes, Predicate<Channel> reclaim) {
     this.peer = peer;
     this.bytes = bytes;
+    this.reclaim = reclaim;
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (detached) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
     if (msg instanceof ByteBuf buf) {
       bytes.increment(buf.readableBytes());
     }
@@ -36,6 +56,9 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (detached) {
+      return;
+    }
     peer.flush();
     if (peer.isWritable()) {
       ctx.read();
@@ -45,7 +68,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
   /** This channel drained below the low water mark: the peer may read again. */
   @Override
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (ctx.channel().isWritable()) {
+    if (!detached && ctx.channel().isWritable()) {
       peer.read();
     }
     ctx.fireChannelWritabilityChanged();
@@ -55,6 +78,10 @@ final class Relay extends ChannelInboundHandlerAdapter {
   public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
     if (event instanceof ChannelInputShutdownEvent) {
       Channel self = ctx.channel();
+      if (reclaimed(ctx)) {
+        self.close();
+        return;
+      }
       peer.writeAndFlush(Unpooled.EMPTY_BUFFER)
           .addListener(
               (ChannelFutureListener)
@@ -77,7 +104,7 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (peer.isActive()) {
+    if (peer.isActive() && !reclaimed(ctx)) {
       peer.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
   }
@@ -88,8 +115,26 @@ final class Relay extends ChannelInboundHandlerAdapter {
     closeBoth(ctx.channel());
   }
 
+  /** Whether the connector took the peer back; if so, the peer's relay is gone. */
+  private boolean reclaimed(ChannelHandlerContext ctx) {
+    if (detached) {
+      return true;
+    }
+    if (closing || !peer.isActive() || !reclaim.test(peer)) {
+      return false;
+    }
+    detached = true;
+    if (peer.pipeline().get(NAME) != null) {
+      peer.pipeline().remove(NAME);
+    }
+    return true;
+  }
+
   private void closeBoth(Channel self) {
+    closing = true;
     self.close();
-    peer.close();
+    if (!detached) {
+      peer.close();
+    }
   }
 }

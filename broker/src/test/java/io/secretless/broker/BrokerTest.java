@@ -112,6 +112,48 @@ class BrokerTest {
   }
 
   @Test
+  void connectorReclaimsTheBackendWhenTheClientClosesOrHalfCloses() throws Exception {
+    backend = new EchoBackend();
+    broker =
+        Broker.start(
+            Fixtures.config(
+                Fixtures.service(
+                    "keep", Fixtures.anyPort(), backend.port(), Map.of("reclaim", true))),
+            Fixtures.options());
+    TcpTestConnector.RECLAIMED.clear();
+    try (Socket s = connect("keep")) {
+      s.getOutputStream().write("hi\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(s.getInputStream().readNBytes(3))
+          .isEqualTo("hi\n".getBytes(StandardCharsets.US_ASCII));
+    }
+    // The backend was not closed: it still answers the connector, no "bye" from its EOF.
+    assertThat(TcpTestConnector.RECLAIMED.poll(10, java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo("ping\n");
+    try (Socket s = connect("keep")) {
+      s.getOutputStream().write("yo\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(s.getInputStream().readNBytes(3))
+          .isEqualTo("yo\n".getBytes(StandardCharsets.US_ASCII));
+      s.shutdownOutput();
+      assertThat(s.getInputStream().read()).isEqualTo(-1); // the broker closes the client
+    }
+    assertThat(TcpTestConnector.RECLAIMED.poll(10, java.util.concurrent.TimeUnit.SECONDS))
+        .isEqualTo("ping\n");
+    String metrics = admin("/metrics").body();
+    assertThat(metrics)
+        .contains(
+            "secretless_relay_bytes_total{direction=\"client_to_backend\",service=\"keep\"} 6.0")
+        .contains(
+            "secretless_relay_bytes_total{direction=\"backend_to_client\",service=\"keep\"} 6.0");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                admin("/metrics")
+                    .body()
+                    .contains("secretless_connections_active{service=\"keep\"} 0.0"));
+  }
+
+  @Test
   void backendDownClosesClientAndCountsTheFailure() throws Exception {
     int deadPort;
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

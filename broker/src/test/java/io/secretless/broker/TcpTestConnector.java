@@ -17,6 +17,13 @@ import java.util.List;
  * credentials and relays, with no protocol of its own. Exercises the core's life cycle.
  */
 final class TcpTestConnector implements Connector {
+  /**
+   * With {@code config: {reclaim: true}} the connector takes the backend back when the client ends,
+   * sends it {@code ping}, and queues what the backend answers here.
+   */
+  static final java.util.concurrent.BlockingQueue<String> RECLAIMED =
+      new java.util.concurrent.LinkedBlockingQueue<>();
+
   @Override
   public String name() {
     return "tcp-test";
@@ -25,6 +32,7 @@ final class TcpTestConnector implements Connector {
   @Override
   public BoundConnector open(List<ServiceConfig> services, ConnectorContext context) {
     ServiceConfig service = services.getFirst();
+    boolean reclaim = service.config().bool("reclaim", false);
     return session -> {
       // Bytes can arrive before the backend is ready (even with auto-read off, epoll reads on
       // peer half-close): hold them and forward them at relay time, as real connectors do.
@@ -55,17 +63,43 @@ final class TcpTestConnector implements Connector {
                 String host = creds.text("host").orElse("127.0.0.1");
                 int port = Integer.parseInt(creds.text("port").orElseThrow());
                 creds.close();
-                connect(session, host, port, early);
+                connect(session, host, port, early, reclaim);
               },
               session.client().eventLoop());
     };
+  }
+
+  /** Keeps the backend: sends it ping and records its answer, then closes it. */
+  private static boolean ping(Channel backend) {
+    backend
+        .pipeline()
+        .addLast(
+            new ChannelInboundHandlerAdapter() {
+              @Override
+              public void handlerAdded(io.netty.channel.ChannelHandlerContext ctx) {
+                ctx.read();
+              }
+
+              @Override
+              public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+                io.netty.buffer.ByteBuf buf = (io.netty.buffer.ByteBuf) msg;
+                RECLAIMED.add(buf.toString(java.nio.charset.StandardCharsets.US_ASCII));
+                buf.release();
+                ctx.close();
+              }
+            });
+    backend.writeAndFlush(
+        io.netty.buffer.Unpooled.copiedBuffer(
+            "ping\n", java.nio.charset.StandardCharsets.US_ASCII));
+    return true;
   }
 
   private static void connect(
       ConnectorSession session,
       String host,
       int port,
-      io.netty.channel.embedded.EmbeddedChannel early) {
+      io.netty.channel.embedded.EmbeddedChannel early,
+      boolean reclaim) {
     ChannelFuture f =
         session.backend().handler(new ChannelInboundHandlerAdapter()).connect(host, port);
     f.addListener(
@@ -78,7 +112,11 @@ final class TcpTestConnector implements Connector {
               backend.write(m);
             }
             backend.flush();
-            session.relay(backend);
+            if (reclaim) {
+              session.relay(backend, TcpTestConnector::ping);
+            } else {
+              session.relay(backend);
+            }
           } else {
             session.fail(
                 FailureReason.BACKEND_UNREACHABLE,

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.secretless.config.ServiceConfig;
 import io.secretless.credentials.Credentials;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
 
 /** One accepted client connection, as the broker core hands it to a connector. */
 public interface ConnectorSession {
@@ -30,7 +31,19 @@ public interface ConnectorSession {
    * handler of yours from both pipelines first (TLS handlers stay), and write any bytes you hold
    * for the other side before calling this.
    */
-  void relay(Channel backend);
+  default void relay(Channel backend) {
+    relay(backend, b -> false);
+  }
+
+  /**
+   * As {@link #relay(Channel)}, but when the client side ends (it closes, or shuts its output)
+   * while the backend is still open, the broker first asks {@code reclaim} on the event loop
+   * whether the connector takes the backend back (a session pool). If it returns true, the broker
+   * removes its relay handler from the backend right away, before any further event on it, and
+   * never touches the backend again: the connector owns it and must eventually close it. If it
+   * returns false, the backend is closed or half-closed as usual.
+   */
+  void relay(Channel backend, Predicate<Channel> reclaim);
 
   /**
    * The connection failed. Write the protocol's error to the client first (it will be flushed); the

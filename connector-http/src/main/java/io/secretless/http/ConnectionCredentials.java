@@ -13,6 +13,11 @@ final class ConnectionCredentials {
   private final ConnectorSession session;
   private final Map<BoundRoute, CompletableFuture<RouteCredentials>> byRoute = new HashMap<>(2);
 
+  /** The last route asked for and its credentials: a connection mostly serves one service. */
+  private BoundRoute lastRoute;
+
+  private CompletableFuture<RouteCredentials> last;
+
   ConnectionCredentials(ConnectorSession session) {
     this.session = session;
   }
@@ -22,6 +27,9 @@ final class ConnectionCredentials {
     if (route == null) {
       return CompletableFuture.completedFuture(RouteCredentials.none());
     }
+    if (route == lastRoute) {
+      return last;
+    }
     CompletableFuture<RouteCredentials> f = byRoute.get(route);
     if (f == null) {
       f =
@@ -30,12 +38,16 @@ final class ConnectionCredentials {
               : session.credentials(route.route().service()).thenApply(RouteCredentials::new);
       byRoute.put(route, f);
     }
+    lastRoute = route;
+    last = f;
     return f;
   }
 
   /** Forgets a failed fetch so that the next request tries again. */
   void forget(BoundRoute route) {
     byRoute.remove(route);
+    lastRoute = null;
+    last = null;
   }
 
   void closeAll() {
@@ -43,5 +55,7 @@ final class ConnectionCredentials {
       f.thenAccept(RouteCredentials::close);
     }
     byRoute.clear();
+    lastRoute = null;
+    last = null;
   }
 }

@@ -1,33 +1,36 @@
 package io.secretless.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Responses the broker itself gives: plain text starting with {@code secretless:} so that a person
  * reading curl's output knows who answered. Messages name the service and cause, never a secret.
+ * Encoded here because the client's pipeline has no response encoder (responses are relayed as
+ * bytes).
  */
 final class ErrorResponses {
   private ErrorResponses() {}
 
-  static FullHttpResponse of(HttpResponseStatus status, String message, boolean keepAlive) {
+  static ByteBuf of(HttpResponseStatus status, String message, boolean keepAlive) {
     byte[] body = ("secretless: " + message + "\n").getBytes(StandardCharsets.UTF_8);
-    FullHttpResponse r =
-        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
-    r.headers()
-        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
-        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+    StringBuilder head =
+        new StringBuilder("HTTP/1.1 ")
+            .append(status.code())
+            .append(' ')
+            .append(status.reasonPhrase())
+            .append("\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ")
+            .append(body.length)
+            .append("\r\n");
     if (status.equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
-      r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS");
+      head.append("allow: GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS\r\n");
     }
-    HttpUtil.setKeepAlive(r, keepAlive);
-    return r;
+    if (!keepAlive) {
+      head.append("connection: close\r\n");
+    }
+    head.append("\r\n");
+    return Unpooled.wrappedBuffer(head.toString().getBytes(StandardCharsets.US_ASCII), body);
   }
 }

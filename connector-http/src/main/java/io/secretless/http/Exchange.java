@@ -13,6 +13,7 @@ final class Exchange {
   final RequestTarget target;
   final HttpVersion clientVersion;
   final boolean replayable;
+  final boolean headRequest;
   boolean clientKeepAlive;
   RouteCredentials creds;
   OAuth2Token token;
@@ -25,6 +26,10 @@ final class Exchange {
   boolean informational;
   boolean swallowing;
   boolean retried;
+
+  /** The response has no framing and goes to an HTTP/1.1 client chunked by the broker. */
+  boolean rechunk;
+
   String payloadHash;
   byte[] body;
 
@@ -34,6 +39,7 @@ final class Exchange {
     this.clientVersion = request.protocolVersion();
     this.clientKeepAlive = HttpUtil.isKeepAlive(request);
     this.replayable = bodyless(request);
+    this.headRequest = request.method().equals(io.netty.handler.codec.http.HttpMethod.HEAD);
   }
 
   String service() {

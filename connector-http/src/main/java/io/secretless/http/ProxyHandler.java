@@ -287,7 +287,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       respondError(e.status, e.getMessage(), ex.clientKeepAlive && ex.replayable, false);
       return;
     }
-    upstream.connect(false);
+    // A retry after a 401 dials a new connection: the one that answered 401, or an idle pooled one,
+    // may be closing at this very moment.
+    upstream.connect(ex.retried);
   }
 
   // ---- upstream side calls these ---------------------------------------------------------

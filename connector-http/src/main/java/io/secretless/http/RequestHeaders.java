@@ -4,6 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
 import io.secretless.credentials.oauth2.OAuth2Token;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,44 +59,17 @@ final class RequestHeaders {
     boolean aws = route != null && route.route().aws().isPresent();
     // Read before the service's headers replace it: the AWS signer needs the client's signature.
     String clientAuthorization = aws ? h.get(HttpHeaderNames.AUTHORIZATION) : null;
-    String connection = h.get(HttpHeaderNames.CONNECTION);
-    if (connection != null) {
-      for (String token2 : connection.split(",")) {
-        String name = token2.trim();
-        if (!name.isEmpty()
-            && !name.equalsIgnoreCase("close")
-            && !name.equalsIgnoreCase("keep-alive")) {
-          h.remove(name);
-        }
-      }
-      h.remove(HttpHeaderNames.CONNECTION);
-    }
-    h.remove(HttpHeaderNames.KEEP_ALIVE);
-    h.remove(HttpHeaderNames.UPGRADE);
-    List<CharSequence> proxyHeaders = null;
-    var it = h.iteratorCharSequence();
-    while (it.hasNext()) {
-      CharSequence name = it.next().getKey();
-      if (io.netty.util.AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6)) {
-        if (proxyHeaders == null) {
-          proxyHeaders = new ArrayList<>(2);
-        }
-        proxyHeaders.add(name);
-      }
-    }
-    if (proxyHeaders != null) {
-      proxyHeaders.forEach(h::remove);
-    }
+    boolean hasHost = removeHopByHop(h);
     r.setProtocolVersion(HttpVersion.HTTP_1_1);
     if (route == null) {
       r.setUri(target.originUri());
-      h.set(HttpHeaderNames.HOST, target.hostHeader());
+      h.set(HttpHeaderNames.HOST, target.hostValue());
       return;
     }
     creds.render(route.route(), token);
     r.setUri(creds.withQuery(target.originUri()));
-    if (route.route().isReverse() || !h.contains(HttpHeaderNames.HOST)) {
-      h.set(HttpHeaderNames.HOST, target.hostHeader());
+    if (route.route().isReverse() || !hasHost) {
+      h.set(HttpHeaderNames.HOST, target.hostValue());
     }
     creds.setHeaders(h);
     if (route.route().oauth1().isPresent()) {
@@ -105,5 +79,52 @@ final class RequestHeaders {
     if (aws) {
       AwsRequestSigner.sign(r, route.route(), creds, payloadHash, clientAuthorization);
     }
+  }
+
+  /**
+   * Removes Connection, the headers it names, Keep-Alive, Upgrade and every {@code Proxy-*} header,
+   * in one look at the names (most requests have none of them).
+   *
+   * @return whether the request has a Host header
+   */
+  private static boolean removeHopByHop(HttpHeaders h) {
+    boolean hasHost = false;
+    boolean connection = false;
+    List<CharSequence> remove = null;
+    var it = h.iteratorCharSequence();
+    while (it.hasNext()) {
+      CharSequence name = it.next().getKey();
+      int n = name.length();
+      if (n == 4) {
+        hasHost |= AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST);
+      } else if (n == 10 && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONNECTION)) {
+        connection = true;
+      } else if ((n == 10 && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.KEEP_ALIVE))
+          || (n == 7 && AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.UPGRADE))
+          || (n >= 6 && AsciiString.regionMatches(name, true, 0, "proxy-", 0, 6))) {
+        if (remove == null) {
+          remove = new ArrayList<>(2);
+        }
+        remove.add(name);
+      }
+    }
+    if (remove != null) {
+      remove.forEach(h::remove);
+    }
+    if (connection) {
+      for (String value : h.getAll(HttpHeaderNames.CONNECTION)) {
+        for (String token : value.split(",")) {
+          String name = token.trim();
+          if (!name.isEmpty()
+              && !name.equalsIgnoreCase("close")
+              && !name.equalsIgnoreCase("keep-alive")) {
+            hasHost &= !name.equalsIgnoreCase("host");
+            h.remove(name);
+          }
+        }
+      }
+      h.remove(HttpHeaderNames.CONNECTION);
+    }
+    return hasHost;
   }
 }

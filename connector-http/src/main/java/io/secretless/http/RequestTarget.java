@@ -1,6 +1,7 @@
 package io.secretless.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AsciiString;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -8,6 +9,9 @@ import java.util.Locale;
 /**
  * Where one request goes: the service that matched (null when an unmatched request is forwarded
  * without credentials by explicit opt-in), the upstream address, and the origin-form target.
+ *
+ * @param hostValue {@code hostHeader} as the Host header value (bytes ready for the encoder; one
+ *     per reverse-proxy route, not per request)
  */
 record RequestTarget(
     BoundRoute route,
@@ -16,7 +20,19 @@ record RequestTarget(
     boolean tls,
     String originUri,
     String hostHeader,
-    UpstreamPool.Key key) {
+    UpstreamPool.Key key,
+    AsciiString hostValue) {
+
+  RequestTarget(
+      BoundRoute route,
+      String host,
+      int port,
+      boolean tls,
+      String originUri,
+      String hostHeader,
+      UpstreamPool.Key key) {
+    this(route, host, port, tls, originUri, hostHeader, key, new AsciiString(hostHeader));
+  }
 
   /** The request is refused with {@code status}; the message is shown to the client. */
   static final class Rejected extends RuntimeException {
@@ -92,7 +108,7 @@ record RequestTarget(
         continue;
       }
       return new RequestTarget(
-          r, base.host, base.port, base.tls, origin, base.hostHeader, base.key);
+          r, base.host, base.port, base.tls, origin, base.hostHeader, base.key, base.hostValue);
     }
     throw new Rejected(
         HttpResponseStatus.FORBIDDEN,

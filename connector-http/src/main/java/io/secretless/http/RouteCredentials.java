@@ -29,6 +29,7 @@ final class RouteCredentials implements AutoCloseable {
   private List<Map.Entry<String, String>> query = List.of();
   private Map<String, String> oauth1 = Map.of();
   private List<String> needles = List.of();
+  private byte[][] needleBytes = new byte[0][];
 
   RouteCredentials(Credentials credentials) {
     this.credentials = credentials;
@@ -71,6 +72,10 @@ final class RouteCredentials implements AutoCloseable {
     values.values().stream().filter(v -> v.length() >= MIN_NEEDLE).forEach(n::add);
     headers.stream().map(Map.Entry::getValue).filter(v -> v.length() >= MIN_NEEDLE).forEach(n::add);
     needles = List.copyOf(n);
+    needleBytes = new byte[needles.size()][];
+    for (int i = 0; i < needleBytes.length; i++) {
+      needleBytes[i] = needles.get(i).getBytes(StandardCharsets.UTF_8);
+    }
     renderedFor = token;
     rendered = true;
   }
@@ -103,14 +108,36 @@ final class RouteCredentials implements AutoCloseable {
     }
   }
 
-  /** Whether {@code value} (a response header) repeats a secret value or an injected header. */
-  boolean echoes(CharSequence value) {
-    for (int i = 0; i < needles.size(); i++) {
-      if (io.netty.util.AsciiString.contains(value, needles.get(i))) {
+  /**
+   * Whether {@code bytes[from, to)} (a response header's value as received) repeats a secret value
+   * or an injected header value (their UTF-8 bytes).
+   */
+  boolean echoes(byte[] bytes, int from, int to) {
+    for (byte[] needle : needleBytes) {
+      if (indexOf(bytes, from, to, needle) >= 0) {
         return true;
       }
     }
     return false;
+  }
+
+  /** Where {@code needle} first occurs in {@code bytes[from, to)}, or -1. */
+  static int indexOf(byte[] bytes, int from, int to, byte[] needle) {
+    int last = to - needle.length;
+    byte first = needle[0];
+    outer:
+    for (int i = from; i <= last; i++) {
+      if (bytes[i] != first) {
+        continue;
+      }
+      for (int j = 1; j < needle.length; j++) {
+        if (bytes[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   boolean hasNeedles() {

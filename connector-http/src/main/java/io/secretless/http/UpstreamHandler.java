@@ -10,12 +10,14 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   final UpstreamPool.Key key;
+  final ResponseFramer framer;
   private final UpstreamPool pool;
   private UpstreamLeg owner;
 
-  UpstreamHandler(UpstreamPool.Key key, UpstreamPool pool) {
+  UpstreamHandler(UpstreamPool.Key key, UpstreamPool pool, ResponseFramer framer) {
     this.key = key;
     this.pool = pool;
+    this.framer = framer;
   }
 
   void bind(UpstreamLeg owner) {

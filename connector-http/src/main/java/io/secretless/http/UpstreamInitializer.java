@@ -2,9 +2,12 @@ package io.secretless.http;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpRequestEncoder;
 
-/** Pipeline of an upstream connection: TLS (verified) when the key says so, HTTP/1.1, ours. */
+/**
+ * Pipeline of an upstream connection: TLS (verified) when the key says so, the request encoder, the
+ * response framer (responses are relayed as bytes), ours.
+ */
 final class UpstreamInitializer extends ChannelInitializer<Channel> {
   private final UpstreamPool.Key key;
   private final UpstreamPool pool;
@@ -19,8 +22,10 @@ final class UpstreamInitializer extends ChannelInitializer<Channel> {
     if (key.tls() != null) {
       ch.pipeline().addLast("tls", key.tls().newHandler(ch.alloc(), key.host(), key.port()));
     }
-    ch.pipeline().addLast("http", new HttpClientCodec());
-    ch.pipeline().addLast("upstream", new UpstreamHandler(key, pool));
+    ResponseFramer framer = new ResponseFramer();
+    ch.pipeline().addLast("http", new HttpRequestEncoder());
+    ch.pipeline().addLast("framer", framer);
+    ch.pipeline().addLast("upstream", new UpstreamHandler(key, pool, framer));
     ch.config().setAutoRead(true);
   }
 }

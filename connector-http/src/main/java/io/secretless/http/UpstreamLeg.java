@@ -1,10 +1,10 @@
 package io.secretless.http;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.secretless.connector.ConnectorSession;
@@ -34,6 +34,12 @@ final class UpstreamLeg {
 
   private ScheduledFuture<?> timer;
   private long timerAt;
+
+  /**
+   * The client's response head, held back until the end of the read batch so that a small body read
+   * with it goes out in the same buffer (one buffer, one send, per typical response).
+   */
+  private ByteBuf pendingHead;
 
   UpstreamLeg(
       ProxyHandler proxy, HttpMetrics metrics, ConnectorSession session, UpstreamPool pool) {
@@ -86,6 +92,7 @@ final class UpstreamLeg {
     ex.upstream = up;
     ex.upstreamHandler = h;
     ex.reused = reused;
+    h.framer.expectResponseTo(ex.headRequest);
     up.write(ex.request, up.voidPromise());
     if (ex.requestDone) { // a replay of a request without body
       up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise());
@@ -167,6 +174,10 @@ final class UpstreamLeg {
 
   /** Stops the response timer (the client connection is closing). */
   void close() {
+    if (pendingHead != null) {
+      pendingHead.release();
+      pendingHead = null;
+    }
     deadline = 0;
     if (timer != null) {
       timer.cancel(false);
@@ -174,58 +185,99 @@ final class UpstreamLeg {
     }
   }
 
-  /** A message from the upstream connection bound to the current request. */
+  /**
+   * A response event from the upstream connection bound to the current request ({@link
+   * ResponseFramer}): a head, a slice of body bytes, or the end.
+   */
   void onUpstream(Object msg) {
     Exchange ex = proxy.current();
     if (ex == null) {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (msg instanceof HttpResponse r) {
-      deadline = 0; // the upstream started answering
-      onResponseHead(ex, r);
-    }
-    if (msg instanceof HttpContent c) {
+    if (msg instanceof ByteBuf body) {
       if (ex.swallowing) {
-        c.release();
-        if (c instanceof LastHttpContent) {
-          proxy.retryWithNewToken();
-        }
+        body.release();
         return;
       }
-      boolean last = c instanceof LastHttpContent;
-      client.write(c, client.voidPromise());
-      if (last && ex.informational) {
+      if (ex.rechunk) {
+        writePendingHead();
+        writeChunk(body);
+      } else if (pendingHead != null && body.readableBytes() <= pendingHead.writableBytes()) {
+        pendingHead.writeBytes(body);
+        body.release();
+      } else {
+        writePendingHead();
+        client.write(body, client.voidPromise());
+      }
+    } else if (msg instanceof ResponseHead h) {
+      deadline = 0; // the upstream started answering
+      onResponseHead(ex, h);
+    } else if (msg == ResponseFramer.END) {
+      if (ex.swallowing) {
+        proxy.retryWithNewToken();
+        return;
+      }
+      if (ex.informational) {
         ex.informational = false;
-      } else if (last) {
-        proxy.responseDone();
         return;
       }
+      writePendingHead();
+      if (ex.rechunk) {
+        client.write(Unpooled.wrappedBuffer(LAST_CHUNK), client.voidPromise());
+      }
+      proxy.responseDone();
+      return;
     }
     if (!client.isWritable() && ex.upstream != null) {
       ex.upstream.config().setAutoRead(false);
     }
   }
 
-  private void onResponseHead(Exchange ex, HttpResponse r) {
-    int code = r.status().code();
-    if (r.decoderResult().isFailure()) {
-      ex.upstream.close();
+  private static final byte[] LAST_CHUNK = {'0', '\r', '\n', '\r', '\n'};
+  private static final byte[] CRLF = {'\r', '\n'};
+
+  /** A body slice of a response without framing, as one chunk. */
+  private void writeChunk(ByteBuf body) {
+    if (!body.isReadable()) {
+      body.release();
       return;
     }
+    ByteBuf size = client.alloc().buffer(12);
+    ByteBufUtil.writeAscii(size, Integer.toHexString(body.readableBytes()));
+    size.writeBytes(CRLF);
+    client.write(size, client.voidPromise());
+    client.write(body, client.voidPromise());
+    client.write(Unpooled.wrappedBuffer(CRLF), client.voidPromise());
+  }
+
+  private void onResponseHead(Exchange ex, ResponseHead h) {
+    int code = h.status();
     if (code == 401 && ex.token != null && ex.replayable && !ex.retried && ex.requestDone) {
       ex.swallowing = true;
+      ex.upstreamKeepAlive = h.keepAlive();
       return;
     }
     if (code >= 100 && code < 200 && code != 101) {
       ex.informational = true;
-      client.write(r, client.voidPromise());
+      client.write(ResponseHeads.informational(h, client.alloc()), client.voidPromise());
       return;
     }
     ex.responseStarted = true;
-    ex.upstreamKeepAlive = HttpUtil.isKeepAlive(r);
-    ResponseHeads.toClient(r, ex);
-    client.write(r, client.voidPromise());
+    ex.upstreamKeepAlive = h.keepAlive() && code != 101;
+    writePendingHead();
+    pendingHead = ResponseHeads.toClient(h, ex, client.alloc(), SMALL_BODY);
+  }
+
+  /** Bodies up to this size share the head's buffer. */
+  private static final int SMALL_BODY = 2048;
+
+  private void writePendingHead() {
+    ByteBuf head = pendingHead;
+    if (head != null) {
+      pendingHead = null;
+      client.write(head, client.voidPromise());
+    }
   }
 
   /** Unbinds the request's upstream connection: back to the pool when reusable. */
@@ -250,6 +302,7 @@ final class UpstreamLeg {
   }
 
   void flushClient() {
+    writePendingHead();
     client.flush();
   }
 
@@ -260,10 +313,16 @@ final class UpstreamLeg {
     }
     ex.upstream = null;
     if (ex.responseStarted) {
+      writePendingHead();
       proxy.closeClient(); // a truncated response: the client must see the connection drop
       return;
     }
-    if (ex.reused && ex.replayable && ex.requestDone && !ex.swallowing) {
+    if (ex.swallowing) {
+      // The 401 came, then the connection closed before its body ended: retry as planned.
+      proxy.retryWithNewToken();
+      return;
+    }
+    if (ex.reused && ex.replayable && ex.requestDone) {
       ex.reused = false; // the server closed an idle pooled connection: one fresh try
       ex.responseStarted = false;
       connect(true);

@@ -127,4 +127,84 @@ class OAuth2ProxyIT {
     }
     assertThat(tokenRequests).hasValue(1);
   }
+
+  @Test
+  void upstreamClosingWhileItsRefusalIsSwallowedStillGetsTheRetryOnAFreshConnection()
+      throws Exception {
+    // A stand-in upstream: the first connection answers 401 with half its body, then closes; every
+    // later connection answers 200 echoing the Authorization header it received.
+    try (var upstream =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+      AtomicInteger connections = new AtomicInteger();
+      Thread server =
+          Thread.ofVirtual()
+              .start(
+                  () -> {
+                    while (!upstream.isClosed()) {
+                      try (var s = upstream.accept()) {
+                        String head = readHead(s.getInputStream());
+                        var out = s.getOutputStream();
+                        if (connections.incrementAndGet() == 1) {
+                          out.write(
+                              ("HTTP/1.1 401 Unauthorized\r\nContent-Length: 20\r\n\r\nunauth")
+                                  .getBytes(StandardCharsets.US_ASCII));
+                        } else {
+                          String auth =
+                              head.lines()
+                                  .filter(l -> l.startsWith("Authorization:"))
+                                  .findFirst()
+                                  .orElse("none");
+                          byte[] body = (auth + "\n").getBytes(StandardCharsets.US_ASCII);
+                          out.write(
+                              ("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: "
+                                      + body.length
+                                      + "\r\n\r\n")
+                                  .getBytes(StandardCharsets.US_ASCII));
+                          out.write(body);
+                        }
+                        out.flush();
+                      } catch (java.io.IOException e) {
+                        return; // the server socket closed
+                      }
+                    }
+                  });
+      int port = upstream.getLocalPort();
+      var api =
+          service(
+              "api",
+              "generic_http",
+              Map.of(),
+              Map.of(
+                  "headers",
+                  Map.of("Authorization", "Bearer {{ .access_token }}"),
+                  "upstream",
+                  "http://127.0.0.1:" + port),
+              List.of(
+                  TestServices.oauth2(
+                      "http://127.0.0.1:" + tokenServer.getAddress().getPort() + "/token",
+                      "agent-7",
+                      CLIENT_SECRET)));
+      try (var reverse = new TestListener(new GenericHttpConnector(), List.of(api))) {
+        var r = Curl.run(Map.of(), "-i", "http://127.0.0.1:" + reverse.port() + "/x");
+        assertThat(r.out()).startsWith("HTTP/1.1 200").contains("Authorization: Bearer token-2");
+        assertThat(connections).hasValue(2);
+        assertThat(tokenRequests).hasValue(2);
+      } finally {
+        upstream.close();
+        server.join();
+      }
+    }
+  }
+
+  private static String readHead(java.io.InputStream in) throws java.io.IOException {
+    StringBuilder head = new StringBuilder();
+    int b;
+    while ((b = in.read()) >= 0) {
+      head.append((char) b);
+      if (head.toString().endsWith("\r\n\r\n")) {
+        break;
+      }
+    }
+    return head.toString();
+  }
 }

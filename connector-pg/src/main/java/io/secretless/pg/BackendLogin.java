@@ -39,16 +39,16 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 final class BackendLogin extends ChannelInboundHandlerAdapter {
   private final PgHandshake handshake;
   private final BackendSettings settings;
-  private final Map<String, String> clientParameters;
+  private final Map<String, String> startupParameters;
   private ChannelHandlerContext ctx;
   private ScramSha256Auth scram;
   private boolean authenticated;
 
   BackendLogin(
-      PgHandshake handshake, BackendSettings settings, Map<String, String> clientParameters) {
+      PgHandshake handshake, BackendSettings settings, Map<String, String> startupParameters) {
     this.handshake = handshake;
     this.settings = settings;
-    this.clientParameters = clientParameters;
+    this.startupParameters = startupParameters;
   }
 
   @Override
@@ -56,14 +56,20 @@ final class BackendLogin extends ChannelInboundHandlerAdapter {
     this.ctx = ctx;
   }
 
-  /** Sends the StartupMessage: the credential's user, the client's parameters, then ours. */
-  void start() {
+  /** The StartupMessage's parameters: the credential's user, the client's parameters, then ours. */
+  static Map<String, String> startupParameters(
+      BackendSettings settings, Map<String, String> clientParameters) {
     Map<String, String> parameters = new LinkedHashMap<>();
     parameters.put("user", settings.username());
     parameters.putAll(clientParameters);
     parameters.putAll(settings.startupParameters()); // the credentials decide
     parameters.put("user", settings.username());
-    send(new StartupMessage(StartupMessage.PROTOCOL_3_0, parameters));
+    return parameters;
+  }
+
+  /** Sends the StartupMessage. */
+  void start() {
+    send(new StartupMessage(StartupMessage.PROTOCOL_3_0, startupParameters));
     ctx.read();
   }
 
@@ -115,15 +121,20 @@ final class BackendLogin extends ChannelInboundHandlerAdapter {
                   + m.method()
                   + " authentication, which the broker does not support");
       case ErrorResponse e -> throw rejected(e);
-      case ParameterStatus m -> afterAuthentication(m).writeToClient(m);
+      case ParameterStatus m -> {
+        afterAuthentication(m).writeToClient(m);
+        handshake.loginParameter(m);
+      }
       case NoticeResponse m -> {
         if (authenticated) {
           handshake.writeToClient(m);
         }
       }
-      case BackendKeyData m ->
-          afterAuthentication(m)
-              .writeToClient(handshake.connector().cancelKeys().register(handshake.client(), m));
+      case BackendKeyData m -> {
+        afterAuthentication(m)
+            .writeToClient(handshake.connector().cancelKeys().register(handshake.client(), m));
+        handshake.backendKey(m);
+      }
       case ReadyForQuery m -> {
         afterAuthentication(m).writeToClient(m);
         handshake.relay();

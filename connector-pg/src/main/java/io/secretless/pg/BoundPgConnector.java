@@ -25,11 +25,28 @@ final class BoundPgConnector implements BoundConnector {
   private final CancelKeys cancelKeys = new CancelKeys();
   private final ScramKeyCache scramKeys = new ScramKeyCache();
   private final Executor blocking;
+  private final Optional<BackendPool> pool;
 
-  BoundPgConnector(ServiceConfig service, Optional<SslContext> clientTls, Executor blocking) {
+  BoundPgConnector(
+      ServiceConfig service,
+      Optional<SslContext> clientTls,
+      Executor blocking,
+      Optional<BackendPool> pool) {
     this.service = service;
     this.clientTls = clientTls;
     this.blocking = blocking;
+    this.pool = pool;
+  }
+
+  /** The backend session pool, unless {@code pool: false}. */
+  Optional<BackendPool> pool() {
+    return pool;
+  }
+
+  /** Broker shutdown: parked backends are terminated. */
+  @Override
+  public void close() {
+    pool.ifPresent(BackendPool::close);
   }
 
   /** Where blocking preparation (DNS, PEM parsing) runs: the broker's virtual threads. */

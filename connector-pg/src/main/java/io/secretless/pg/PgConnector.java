@@ -11,6 +11,7 @@ import io.secretless.connector.ConnectorContext;
 import io.secretless.connector.ConnectorException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,7 +23,7 @@ import java.util.Set;
  * sslkey, sslhost; any other credential is sent as a startup parameter (e.g. {@code database}).
  */
 public final class PgConnector implements Connector {
-  private static final Set<String> CONFIG_KEYS = Set.of("tls");
+  private static final Set<String> CONFIG_KEYS = Set.of("tls", "pool");
 
   /** Keys the broker core reads from {@code config:} (see docs/config.md). */
   private static final Set<String> TLS_KEYS = Set.of("cert", "key");
@@ -45,7 +46,7 @@ public final class PgConnector implements Connector {
       if (!CONFIG_KEYS.contains(key) && !ServiceConfig.BROKER_CONFIG_KEYS.contains(key)) {
         errors.add(
             new ConfigError(
-                config.position(key), "unknown pg config key '" + key + "' (known: tls)"));
+                config.position(key), "unknown pg config key '" + key + "' (known: tls, pool)"));
       }
     }
     try {
@@ -70,6 +71,7 @@ public final class PgConnector implements Connector {
     } catch (ConfigException e) {
       errors.addAll(e.errors());
     }
+    errors.addAll(PoolSettings.validate(config));
     if (!service.credentials().containsKey("host")
         && !service.credentials().containsKey("address")) {
       errors.add(new ConfigError(service.position(), "pg needs credential 'host' or 'address'"));
@@ -96,6 +98,18 @@ public final class PgConnector implements Connector {
           "pg serves one service per listener, got " + services.size() + " on one address");
     }
     ServiceConfig service = services.get(0);
-    return new BoundPgConnector(service, ClientTls.from(service), context.blocking());
+    PoolSettings pool;
+    try {
+      pool = PoolSettings.from(service.config());
+    } catch (ConfigException e) {
+      throw new ConnectorException("service " + service.name() + ": " + e.getMessage(), e);
+    }
+    return new BoundPgConnector(
+        service,
+        ClientTls.from(service),
+        context.blocking(),
+        pool.enabled()
+            ? Optional.of(new BackendPool(service.name(), pool, context.meters()))
+            : Optional.empty());
   }
 }

@@ -8,19 +8,24 @@ import io.secretless.config.ServiceConfig;
 import io.secretless.connector.ConnectorSession;
 import io.secretless.connector.FailureReason;
 import io.secretless.credentials.Credentials;
+import io.secretless.pg.message.AuthenticationOk;
 import io.secretless.pg.message.BackendDecoder;
+import io.secretless.pg.message.BackendKeyData;
 import io.secretless.pg.message.BackendMessage;
 import io.secretless.pg.message.CancelRequest;
 import io.secretless.pg.message.ErrorResponse;
 import io.secretless.pg.message.FrontendDecoder;
 import io.secretless.pg.message.FrontendMessage;
 import io.secretless.pg.message.NegotiateProtocolVersion;
+import io.secretless.pg.message.ParameterStatus;
+import io.secretless.pg.message.ReadyForQuery;
 import io.secretless.pg.message.StartupMessage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -34,6 +39,8 @@ final class PgHandshake {
   static final String FRONTEND_HANDLER = "pg-frontend";
   static final String BACKEND_DECODER = "pg-backend-decoder";
   static final String BACKEND_LOGIN = "pg-backend-login";
+  static final String FRONTEND_SCANNER = "pg-frontend-scanner";
+  static final String BACKEND_SCANNER = "pg-backend-scanner";
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
   private final BoundPgConnector connector;
@@ -47,6 +54,10 @@ final class PgHandshake {
   private boolean over;
   private boolean discarding; // failed or cancel: leftover bytes go nowhere
   private ScheduledFuture<?> timer;
+  private String poolKey; // set when the service pools backends
+  private BackendKeyData backendKey;
+  private final Map<String, String> loginParameters = new LinkedHashMap<>();
+  private PooledBackend pooled;
 
   PgHandshake(BoundPgConnector connector, ConnectorSession session) {
     this.connector = connector;
@@ -144,20 +155,53 @@ final class PgHandshake {
               } else if (over) {
                 target.credentials().close();
               } else {
-                login(target, parameters);
+                connect(target, parameters);
               }
             },
             client.eventLoop());
   }
 
-  private void login(BackendTarget target, Map<String, String> clientParameters) {
+  /** A parked backend with an identical login when the service pools them, else a new login. */
+  private void connect(BackendTarget target, Map<String, String> clientParameters) {
+    Map<String, String> startup =
+        BackendLogin.startupParameters(target.settings(), clientParameters);
+    Optional<BackendPool> pool = connector.pool();
+    if (pool.isPresent()) {
+      poolKey = pool.get().key(target.settings(), startup);
+      Optional<PooledBackend> idle = pool.get().take(client.eventLoop(), poolKey);
+      if (idle.isPresent()) {
+        reuse(idle.get(), target);
+        return;
+      }
+    }
+    login(target, startup);
+  }
+
+  /**
+   * The client gets what a login would have told it: AuthenticationOk, the backend's parameters, a
+   * cancel key of the broker's mapped to the backend's real one, ReadyForQuery idle.
+   */
+  private void reuse(PooledBackend idle, BackendTarget target) {
+    target.credentials().close();
+    pooled = idle;
+    backend = idle.channel();
+    ByteBuf out = client.alloc().buffer(512);
+    new AuthenticationOk().encode(out);
+    idle.parameters().forEach((name, value) -> new ParameterStatus(name, value).encode(out));
+    connector.cancelKeys().register(client, idle.backendKey()).encode(out);
+    new ReadyForQuery('I').encode(out);
+    client.write(out);
+    relay();
+  }
+
+  private void login(BackendTarget target, Map<String, String> startupParameters) {
     credentials = target.credentials();
     BackendConnection.open(session, target, channel -> backend = channel)
-        .addListener((Future<Channel> f) -> loggedIn(f, target.settings(), clientParameters));
+        .addListener((Future<Channel> f) -> loggedIn(f, target.settings(), startupParameters));
   }
 
   private void loggedIn(
-      Future<Channel> ready, BackendSettings settings, Map<String, String> clientParameters) {
+      Future<Channel> ready, BackendSettings settings, Map<String, String> startupParameters) {
     if (!ready.isSuccess()) {
       fail(ready.cause());
       return;
@@ -166,9 +210,19 @@ final class PgHandshake {
       ready.getNow().close();
       return;
     }
-    BackendLogin login = new BackendLogin(this, settings, clientParameters);
+    BackendLogin login = new BackendLogin(this, settings, startupParameters);
     backend.pipeline().addLast(BACKEND_DECODER, new BackendDecoder()).addLast(BACKEND_LOGIN, login);
     login.start();
+  }
+
+  /** A ParameterStatus of the login, kept for the clients a pooled backend serves later. */
+  void loginParameter(ParameterStatus status) {
+    loginParameters.put(status.name(), status.value());
+  }
+
+  /** The backend's real cancel key, kept for the clients a pooled backend serves later. */
+  void backendKey(BackendKeyData key) {
+    backendKey = key;
   }
 
   /** The backend accepted the credentials: they are zeroed now. */
@@ -212,15 +266,39 @@ final class PgHandshake {
     timer.cancel(false);
     client.pipeline().remove(FRONTEND_DECODER); // forwards what it buffered to the handler
     client.pipeline().remove(FRONTEND_HANDLER);
-    backend.pipeline().remove(BACKEND_DECODER);
-    backend.pipeline().remove(BACKEND_LOGIN);
+    removeIfPresent(backend, BACKEND_DECODER);
+    removeIfPresent(backend, BACKEND_LOGIN);
+    if (pooled == null && poolKey != null && backendKey != null) {
+      pooled = new PooledBackend(backend, poolKey, backendKey, loginParameters);
+    }
+    SessionState state = new SessionState();
+    if (pooled != null) {
+      FrontendScanner fromClient = new FrontendScanner(state);
+      BackendScanner fromBackend = new BackendScanner(state);
+      client.pipeline().addLast(FRONTEND_SCANNER, fromClient);
+      backend.pipeline().addLast(BACKEND_SCANNER, fromBackend);
+      backendBytes.forEach(fromBackend::observe);
+      clientBytes.forEach(fromClient::observe);
+    }
     backendBytes.forEach(client::write);
     clientBytes.forEach(backend::write);
     backendBytes.clear();
     clientBytes.clear();
     client.flush();
     backend.flush();
-    session.relay(backend);
+    if (pooled == null) {
+      session.relay(backend);
+    } else {
+      PooledBackend mine = pooled;
+      BackendPool pool = connector.pool().orElseThrow();
+      session.relay(backend, b -> pool.reclaim(mine, state));
+    }
+  }
+
+  private static void removeIfPresent(Channel channel, String name) {
+    if (channel.pipeline().get(name) != null) {
+      channel.pipeline().remove(name);
+    }
   }
 
   /** Ends the connection with a FATAL ErrorResponse carrying the cause's SQLSTATE. */

@@ -48,7 +48,7 @@ class PgConnectorTest {
     assertThat(new PgConnector().validate(service))
         .extracting(ConfigError::message)
         .containsExactlyInAnyOrder(
-            "unknown pg config key 'tsl' (known: tls)",
+            "unknown pg config key 'tsl' (known: tls, pool)",
             "unknown pg tls key 'pem' (known: cert, key)",
             "tls needs 'key'",
             "pg needs credential 'host' or 'address'",

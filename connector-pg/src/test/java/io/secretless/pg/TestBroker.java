@@ -24,7 +24,15 @@ final class TestBroker implements AutoCloseable {
   }
 
   static TestBroker start(ServiceConfig service, CredentialProvider... providers) {
-    BrokerOptions options = BrokerOptions.defaults().withAdminAddress(Optional.empty());
+    return start(BrokerOptions.defaults().eventLoopThreads(), service, providers);
+  }
+
+  /** With {@code eventLoops} I/O threads: clients are spread over them round-robin. */
+  static TestBroker start(int eventLoops, ServiceConfig service, CredentialProvider... providers) {
+    BrokerOptions d = BrokerOptions.defaults();
+    BrokerOptions options =
+        new BrokerOptions(
+            Optional.empty(), d.shutdownGrace(), eventLoops, d.resolver(), d.connectors());
     if (providers.length > 0) {
       options = options.withResolver(new CredentialResolver(List.of(providers)));
     }

@@ -15,6 +15,7 @@ public sealed interface FrontendMessage
         PasswordMessage,
         SASLInitialResponse,
         SASLResponse,
+        Query,
         Terminate {
   /** Appends the message in wire format. */
   void encode(ByteBuf out);

@@ -1,0 +1,225 @@
+package io.secretless.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * Finds where each upstream response begins and ends without decoding it into HTTP objects: it
+ * parses the head ({@link ResponseHead}, passed on and valid only during that call), then passes
+ * the body on as slices of the bytes read (chunked bodies included, chunk sizes and trailers as
+ * they came), then {@link #END}. A malformed head or chunk closes the connection.
+ *
+ * <p>Which responses have no body depends on the request (HEAD), so the sender says what it sent
+ * with {@link #expectResponseTo}; a connection carries one request at a time.
+ */
+final class ResponseFramer extends ChannelInboundHandlerAdapter {
+  /** Passed on after the last byte of a response (including an informational one). */
+  static final Object END =
+      new Object() {
+        @Override
+        public String toString() {
+          return "END";
+        }
+      };
+
+  /** The longest response head accepted (Netty's decoder allowed 8 KiB of headers). */
+  static final int MAX_HEAD = 64 * 1024;
+
+  private enum State {
+    HEAD,
+    FIXED,
+    CHUNKED,
+    UNTIL_CLOSE,
+    FAILED
+  }
+
+  private final ResponseHead head = new ResponseHead();
+  private final ChunkedBody chunks = new ChunkedBody();
+  private State state = State.HEAD;
+  private boolean headRequest;
+  private long remaining;
+  private ByteBuf cumulation;
+
+  /** The request just sent was (not) a HEAD request: its response has no body. */
+  void expectResponseTo(boolean headRequest) {
+    this.headRequest = headRequest;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof ByteBuf in)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    ByteBuf buf = in;
+    if (cumulation != null) {
+      buf = cumulation;
+      cumulation = null;
+      buf.writeBytes(in);
+      in.release();
+    }
+    try {
+      frame(ctx, buf);
+    } finally {
+      if (state == State.HEAD && buf.isReadable()) {
+        keep(ctx, buf);
+      } else {
+        buf.release();
+      }
+    }
+  }
+
+  /** Keeps the start of a head that is not complete yet. */
+  private void keep(ChannelHandlerContext ctx, ByteBuf buf) {
+    if (buf.readableBytes() > MAX_HEAD) {
+      fail(ctx);
+      buf.release();
+      return;
+    }
+    cumulation = ctx.alloc().heapBuffer(Math.max(1024, buf.readableBytes() * 2));
+    cumulation.writeBytes(buf);
+    buf.release();
+  }
+
+  private void frame(ChannelHandlerContext ctx, ByteBuf buf) {
+    while (buf.isReadable()) {
+      switch (state) {
+        case HEAD -> {
+          if (!head(ctx, buf)) {
+            return;
+          }
+        }
+        case FIXED -> {
+          int n = (int) Math.min(remaining, buf.readableBytes());
+          remaining -= n;
+          ByteBuf body = buf.readRetainedSlice(n);
+          if (remaining == 0) {
+            state = State.HEAD;
+            ctx.fireChannelRead(body);
+            ctx.fireChannelRead(END);
+          } else {
+            ctx.fireChannelRead(body);
+          }
+        }
+        case CHUNKED -> {
+          int from = buf.readerIndex();
+          int to = chunks.scan(buf, from, buf.writerIndex());
+          if (to < 0) {
+            fail(ctx);
+            return;
+          }
+          ByteBuf body = buf.retainedSlice(from, to - from);
+          buf.readerIndex(to);
+          if (chunks.ended()) {
+            state = State.HEAD;
+            ctx.fireChannelRead(body);
+            ctx.fireChannelRead(END);
+          } else {
+            ctx.fireChannelRead(body);
+          }
+        }
+        case UNTIL_CLOSE -> ctx.fireChannelRead(buf.readRetainedSlice(buf.readableBytes()));
+        case FAILED -> buf.skipBytes(buf.readableBytes());
+      }
+    }
+  }
+
+  /** Parses a complete head at the reader index; false when more bytes are needed. */
+  private boolean head(ChannelHandlerContext ctx, ByteBuf buf) {
+    int start = buf.readerIndex();
+    int w = buf.writerIndex();
+    while (start < w) { // blank lines before a status line are skipped, as Netty's decoder did
+      byte b = buf.getByte(start);
+      if (b != '\r' && b != '\n') {
+        break;
+      }
+      start++;
+    }
+    buf.readerIndex(start);
+    int end = headEnd(buf, start, w);
+    if (end < 0) {
+      return false;
+    }
+    if (end - start > MAX_HEAD || !head.parse(buf, start, end)) {
+      fail(ctx);
+      return false;
+    }
+    buf.readerIndex(end);
+    int code = head.status();
+    if ((code >= 100 && code < 200) || code == 204 || code == 304 || headRequest) {
+      ctx.fireChannelRead(head);
+      ctx.fireChannelRead(END);
+    } else if (head.chunked()) {
+      state = State.CHUNKED;
+      chunks.reset();
+      ctx.fireChannelRead(head);
+    } else if (!head.transferEncoding() && head.contentLength() >= 0) {
+      if (head.contentLength() == 0) {
+        ctx.fireChannelRead(head);
+        ctx.fireChannelRead(END);
+      } else {
+        state = State.FIXED;
+        remaining = head.contentLength();
+        ctx.fireChannelRead(head);
+      }
+    } else {
+      state = State.UNTIL_CLOSE;
+      ctx.fireChannelRead(head);
+    }
+    return true;
+  }
+
+  /** Offset just past the empty line ending the head starting at {@code from}, or -1. */
+  static int headEnd(ByteBuf buf, int from, int to) {
+    int i = from;
+    while (i < to) {
+      int lf = buf.indexOf(i, to, (byte) '\n');
+      if (lf < 0 || lf + 1 >= to) {
+        return -1;
+      }
+      byte b = buf.getByte(lf + 1);
+      if (b == '\n') {
+        return lf + 2;
+      }
+      if (b == '\r') {
+        if (lf + 2 >= to) {
+          return -1;
+        }
+        if (buf.getByte(lf + 2) == '\n') {
+          return lf + 3;
+        }
+      }
+      i = lf + 1;
+    }
+    return -1;
+  }
+
+  private void fail(ChannelHandlerContext ctx) {
+    state = State.FAILED;
+    ctx.close();
+  }
+
+  /** A body that runs until the close ends with it. */
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    release();
+    if (state == State.UNTIL_CLOSE) {
+      state = State.HEAD;
+      ctx.fireChannelRead(END);
+    }
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    release();
+  }
+
+  private void release() {
+    if (cumulation != null) {
+      cumulation.release();
+      cumulation = null;
+    }
+  }
+}
