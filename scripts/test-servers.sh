@@ -6,7 +6,8 @@
 #   scripts/test-servers.sh down   # stops what `up` started, by PID
 #
 # SECRETLESS_TEST_PORT_OFFSET (default 0) shifts every port, so a second suite can run beside the
-# first (e.g. a developer's servers and a clean-clone run).
+# first (e.g. a developer's servers and a clean-clone run); pick one that lands on no port of the
+# first set (300 does; 1000 puts PostgreSQL on pgbouncer's 56432): a port in use stops `up`.
 #
 # Each scripts/servers/NAME.sh sets `packages` (Debian names) and defines `up` and `down`; `up`
 # appends `export VAR=...` lines to "$ENV_FILE" for the tests. Servers that need a non-root user

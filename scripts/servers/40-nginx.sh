@@ -10,12 +10,14 @@
 #            /upload      -> reads the request body, answers its length
 #            /big.bin     -> a 32 MiB random file (streaming and backpressure tests); its sha256
 #                            is in $SECRETLESS_IT_NGINX_BIG_SHA256
+source "$(dirname "${BASH_SOURCE[0]}")/../ports.sh"
 packages=(nginx)
 NGINX_HTTP_PORT=$((58080 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
 NGINX_HTTPS_PORT=$((58443 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
 NGINX_PEER_PORT=$((58081 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
 
 up() {
+  require_free_port "$NGINX_HTTP_PORT" "$NGINX_HTTPS_PORT" "$NGINX_PEER_PORT" || return 1
   local d=$STATE/nginx
   mkdir -p "$d/tmp" "$d/logs" "$d/www"
   chmod 777 "$d/tmp"
