@@ -150,7 +150,7 @@ for i in range(n):
     held.append(s)
 rss = int([l.split()[1] for l in open("/proc/%s/status" % pid) if l.startswith("VmRSS")][0])
 print("broker RSS: %d MiB idle after the runs, %d MiB with %d idle client connections (+%.1f KiB each)"
-      % (before // 1024, rss // 1024, n, (rss - before) / n))
+      % (before // 1024, rss // 1024, n, (rss - before) / max(n, 1)))
 for s in held:
     s.close()
 PY
