@@ -35,8 +35,8 @@ fi
 if [ -z "${SECRETLESS_IT_NGINX_PEER_PORT:-}" ] && [ -f /tmp/secretless-test/env.sh ]; then
   source /tmp/secretless-test/env.sh
 fi
-export SECRETLESS_IT_NGINX_HTTP_PORT=${SECRETLESS_IT_NGINX_HTTP_PORT:-58080}
-export SECRETLESS_IT_NGINX_PEER_PORT=${SECRETLESS_IT_NGINX_PEER_PORT:-58081}
+export SECRETLESS_IT_NGINX_HTTP_PORT=${SECRETLESS_IT_NGINX_HTTP_PORT:-28080}
+export SECRETLESS_IT_NGINX_PEER_PORT=${SECRETLESS_IT_NGINX_PEER_PORT:-28081}
 if ! curl -fs "http://127.0.0.1:$SECRETLESS_IT_NGINX_PEER_PORT/" >/dev/null; then
   echo "bench: starting nginx (scripts/servers/40-nginx.sh) under /tmp/secretless-bench" >&2
   export STATE=/tmp/secretless-bench ENV_FILE=/tmp/secretless-bench/env.sh TEST_USER=secretless-test

@@ -7,7 +7,10 @@
 #
 # SECRETLESS_TEST_PORT_OFFSET (default 0) shifts every port, so a second suite can run beside the
 # first (e.g. a developer's servers and a clean-clone run); pick one that lands on no port of the
-# first set (300 does; 1000 puts PostgreSQL on pgbouncer's 56432): a port in use stops `up`.
+# first set (300 does; 1000 puts PostgreSQL on pgbouncer's 26432): a port in use stops `up`.
+# The base ports (25432, 26432, 28080, 28443, 28081) lie below Linux's ephemeral range
+# (32768-60999): a server there cannot find its port taken by some client's outgoing connection
+# (or its TIME_WAIT), which made pgbouncer's bind fail after a benchmark's connection churn.
 #
 # Each scripts/servers/NAME.sh sets `packages` (Debian names) and defines `up` and `down`; `up`
 # appends `export VAR=...` lines to "$ENV_FILE" for the tests. Servers that need a non-root user

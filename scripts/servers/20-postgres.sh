@@ -1,7 +1,7 @@
-# PostgreSQL on 127.0.0.1:55432 (and a unix socket), TLS on, one user per auth method.
+# PostgreSQL on 127.0.0.1:25432 (and a unix socket), TLS on, one user per auth method.
 source "$(dirname "${BASH_SOURCE[0]}")/../ports.sh"
 packages=(postgresql postgresql-client)
-PG_PORT=$((55432 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
+PG_PORT=$((25432 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
 pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1; }
 as_test_user() { runuser -u "$TEST_USER" -- "$@"; }
 

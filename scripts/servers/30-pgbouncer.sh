@@ -1,10 +1,10 @@
-# pgbouncer on 127.0.0.1:56432 in front of the shared PostgreSQL (20-postgres.sh), session pool,
+# pgbouncer on 127.0.0.1:26432 in front of the shared PostgreSQL (20-postgres.sh), session pool,
 # pgbouncer doing the server login as scram_user over TLS (the peer the broker is compared with).
 # Clients log in to pgbouncer without a password (auth_type trust, user must be in userlist.txt).
 source "$(dirname "${BASH_SOURCE[0]}")/../ports.sh"
 packages=(pgbouncer)
-PGBOUNCER_PORT=${PGBOUNCER_PORT:-$((56432 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))}
-PGBOUNCER_PG_PORT=${PGBOUNCER_PG_PORT:-$((55432 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))}
+PGBOUNCER_PORT=${PGBOUNCER_PORT:-$((26432 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))}
+PGBOUNCER_PG_PORT=${PGBOUNCER_PG_PORT:-$((25432 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))}
 
 up() {
   require_free_port "$PGBOUNCER_PORT" || return 1

@@ -1,7 +1,7 @@
 # nginx as the HTTP upstream of the HTTP connector tests and benchmark, on loopback:
-#   127.0.0.1:58080  plain HTTP, echoes what the broker injected
-#   127.0.0.1:58443  the same over TLS (certificate from 10-tls.sh, CA $SECRETLESS_IT_TLS_DIR/ca.crt)
-#   127.0.0.1:58081  the benchmark peer: nginx as a proxy to :58080 injecting an Authorization header
+#   127.0.0.1:28080  plain HTTP, echoes what the broker injected
+#   127.0.0.1:28443  the same over TLS (certificate from 10-tls.sh, CA $SECRETLESS_IT_TLS_DIR/ca.crt)
+#   127.0.0.1:28081  the benchmark peer: nginx as a proxy to :28080 injecting an Authorization header
 # Locations: /            -> "auth=<Authorization received>"
 #            /args        -> "args=<query string received>"
 #            /echo-header -> the Authorization header repeated in the X-Echo-Auth response header
@@ -12,9 +12,9 @@
 #                            is in $SECRETLESS_IT_NGINX_BIG_SHA256
 source "$(dirname "${BASH_SOURCE[0]}")/../ports.sh"
 packages=(nginx)
-NGINX_HTTP_PORT=$((58080 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
-NGINX_HTTPS_PORT=$((58443 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
-NGINX_PEER_PORT=$((58081 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
+NGINX_HTTP_PORT=$((28080 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
+NGINX_HTTPS_PORT=$((28443 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
+NGINX_PEER_PORT=$((28081 + ${SECRETLESS_TEST_PORT_OFFSET:-0}))
 
 up() {
   require_free_port "$NGINX_HTTP_PORT" "$NGINX_HTTPS_PORT" "$NGINX_PEER_PORT" || return 1
