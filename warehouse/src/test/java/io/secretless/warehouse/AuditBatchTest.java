@@ -2,37 +2,17 @@ package io.secretless.warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.secretless.warehouse.crypto.MasterKey;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Audit records appended many to a group-commit batch, with refusals among them. */
-class AuditBatchTest {
-  @TempDir Path dir;
-  WarehouseNode node;
-  Warehouse wh;
+class AuditBatchTest extends SqliteWarehouseTest {
   final Caller owner = new Caller("devops", Set.of(), "127.0.0.1", "test");
-
-  @BeforeEach
-  void open() {
-    MasterKey.createKeyFile(dir.resolve("master.key"));
-    node = WarehouseNode.open(WarehouseConfig.defaults(dir), "http://127.0.0.1:8200");
-    wh = node.warehouse();
-  }
-
-  @AfterEach
-  void close() {
-    node.close();
-  }
 
   private void store(String name) {
     wh.store(

@@ -4,38 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.secretless.warehouse.WarehouseException.ErrorCode;
-import io.secretless.warehouse.crypto.MasterKey;
-import java.nio.file.Path;
 import java.sql.PreparedStatement;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The cache of unwrapped data keys behind reads, against a real (SQLite) store. */
-class DataKeyCachingTest {
-  @TempDir Path dir;
-  WarehouseNode node;
-  Warehouse wh;
+class DataKeyCachingTest extends SqliteWarehouseTest {
   final Caller owner = new Caller("devops", Set.of(), "127.0.0.1", "test");
   final Caller admin = new Caller("root", Set.of("admin"), "127.0.0.1", "test");
-
-  @BeforeEach
-  void open() {
-    MasterKey.createKeyFile(dir.resolve("master.key"));
-    node = WarehouseNode.open(WarehouseConfig.defaults(dir), "http://127.0.0.1:8200");
-    wh = node.warehouse();
-  }
-
-  @AfterEach
-  void close() {
-    node.close();
-  }
 
   private Credential store(String name, String value) {
     return wh.store(

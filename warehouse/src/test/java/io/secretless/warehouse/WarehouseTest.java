@@ -13,30 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class WarehouseTest {
-  @TempDir Path dir;
-  WarehouseNode node;
-  Warehouse wh;
+class WarehouseTest extends SqliteWarehouseTest {
   final Caller devops = new Caller("devops", Set.of(), "127.0.0.1", "test");
   final Caller finance = new Caller("finance", Set.of(), "127.0.0.1", "test");
   final Caller admin = new Caller("root", Set.of("admin"), "127.0.0.1", "test");
-
-  @BeforeEach
-  void open() {
-    MasterKey.createKeyFile(dir.resolve("master.key"));
-    node = WarehouseNode.open(WarehouseConfig.defaults(dir), "http://127.0.0.1:8200");
-    wh = node.warehouse();
-  }
-
-  @AfterEach
-  void close() {
-    node.close();
-  }
 
   private Credential storeDo(Caller who, String name) {
     return wh.store(
