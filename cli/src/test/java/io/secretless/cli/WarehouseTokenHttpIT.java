@@ -11,6 +11,7 @@ import io.secretless.config.ListenAddress;
 import io.secretless.warehouse.WarehouseConfig;
 import io.secretless.warehouse.WarehouseNode;
 import io.secretless.warehouse.api.ApiServer;
+import io.secretless.warehouse.api.TlsMaterial;
 import io.secretless.warehouse.crypto.MasterKey;
 import io.secretless.warehouse.crypto.MasterKeySource;
 import io.secretless.warehouse.token.ClientRegistry;
@@ -45,85 +46,134 @@ class WarehouseTokenHttpIT {
   @Test
   void curlThroughTheBrokerReachesNginxWithABearerTokenFromTheWarehouse() throws Exception {
     int nginx = Integer.parseInt(env("SECRETLESS_IT_NGINX_HTTP_PORT"));
-    MasterKey.createKeyFile(dir.resolve("master.key"));
-    WarehouseConfig config =
-        WarehouseConfig.defaults(dir)
-            .withListen("127.0.0.1", 0)
-            .withMasterKey(new MasterKeySource.KeyFile(dir.resolve("master.key")));
+    WarehouseConfig config = warehouse();
     try (WarehouseNode node = WarehouseNode.open(config, "http://127.0.0.1:0");
         ApiServer api = ApiServer.start(node, config)) {
       ClientRegistry.Registration agent = node.clients().create("http-agent", Set.of());
-      String yaml =
-          """
-          version: "2"
-          services:
-            - name: agents
-              connector: generic_http
-              listenOn: tcp://127.0.0.1:0
-              authentication:
-                - type: oauth2
-                  config:
-                    token_url: "%s/v1/oauth/token"
-                    client_id: "${AGENT_ID}"
-                    client_secret: "${AGENT_SECRET}"
-              config:
-                authenticateURLsMatching: ["^http://127\\\\.0\\\\.0\\\\.1:%d/"]
-                headers:
-                  Authorization: "Bearer {{ .access_token }}"
-          """
-              .formatted(api.baseUrl(), nginx);
-      BrokerConfig brokerConfig =
-          ConfigLoader.parse(
-              yaml,
-              "oauth2.yml",
-              Map.of(
-                  "AGENT_ID",
-                  agent.agent().id(),
-                  "AGENT_SECRET",
-                  agent.clientSecret().revealString()));
-      try (Broker broker =
-          Broker.start(brokerConfig, BrokerOptions.defaults().withAdminAddress(Optional.empty()))) {
-        ListenAddress.Tcp proxy = (ListenAddress.Tcp) broker.address("agents");
-        Process curl =
-            new ProcessBuilder(
-                    "curl",
-                    "-sS",
-                    "--max-time",
-                    "30",
-                    "-x",
-                    "http://127.0.0.1:" + proxy.port(),
-                    "http://127.0.0.1:" + nginx + "/headers")
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(curl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(curl.exitValue()).as(out).isZero();
+      try (Broker broker = broker(service("agents", api.baseUrl(), "", nginx), agent)) {
+        int proxy = port(broker, "agents");
+        String out = curl("-x", "http://127.0.0.1:" + proxy, nginxHeaders(nginx));
+        assertBearerFor(agent, out);
 
-        Matcher m = Pattern.compile("auth=Bearer (\\S+)").matcher(out);
-        assertThat(m.find()).as(out).isTrue();
-        SignedJWT jwt = SignedJWT.parse(m.group(1));
-        assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo(agent.agent().id());
-        assertThat(jwt.getJWTClaimsSet().getExpirationTime()).isInTheFuture();
-        assertThat(out).doesNotContain(agent.clientSecret().revealString());
-
-        Process outside =
-            new ProcessBuilder(
-                    "curl",
-                    "-sS",
-                    "-o",
-                    "/dev/null",
-                    "-w",
-                    "%{http_code}",
-                    "--max-time",
-                    "30",
-                    "-x",
-                    "http://127.0.0.1:" + proxy.port(),
-                    "http://example.invalid/")
-                .start();
-        String code = new String(outside.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(outside.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String code =
+            curl(
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "-x",
+                "http://127.0.0.1:" + proxy,
+                "http://example.invalid/");
         assertThat(code).as("a host outside authenticateURLsMatching is refused").isEqualTo("403");
       }
     }
+  }
+
+  @Test
+  void anHttpsTokenEndpointFromAPrivateCaIsTrustedThroughCaBundleAndRefusedWithoutIt()
+      throws Exception {
+    int nginx = Integer.parseInt(env("SECRETLESS_IT_NGINX_HTTP_PORT"));
+    Path tls = Path.of(env("SECRETLESS_IT_TLS_DIR"));
+    WarehouseConfig config =
+        warehouse()
+            .withTls(
+                Optional.of(TlsMaterial.pem(tls.resolve("server.crt"), tls.resolve("server.key"))));
+    try (WarehouseNode node = WarehouseNode.open(config, "https://127.0.0.1:0");
+        ApiServer api = ApiServer.start(node, config)) {
+      assertThat(api.baseUrl()).startsWith("https://");
+      ClientRegistry.Registration agent = node.clients().create("tls-agent", Set.of());
+      String caBundle = "\n          ca_bundle: \"" + tls.resolve("ca.crt") + "\"";
+      String yaml =
+          service("trusting", api.baseUrl(), caBundle, nginx)
+              + service("default-trust", api.baseUrl(), "", nginx);
+      try (Broker broker = broker(yaml, agent)) {
+        String out =
+            curl("-x", "http://127.0.0.1:" + port(broker, "trusting"), nginxHeaders(nginx));
+        assertBearerFor(agent, out);
+
+        String refused =
+            curl(
+                "-w",
+                "\nstatus=%{http_code}",
+                "-x",
+                "http://127.0.0.1:" + port(broker, "default-trust"),
+                nginxHeaders(nginx));
+        assertThat(refused)
+            .as("the JDK trust store does not know the test CA")
+            .contains("status=502")
+            .contains("service default-trust")
+            .contains("set ca_bundle")
+            .doesNotContain(agent.clientSecret().revealString());
+      }
+    }
+  }
+
+  private WarehouseConfig warehouse() throws Exception {
+    MasterKey.createKeyFile(dir.resolve("master.key"));
+    return WarehouseConfig.defaults(dir)
+        .withListen("127.0.0.1", 0)
+        .withMasterKey(new MasterKeySource.KeyFile(dir.resolve("master.key")));
+  }
+
+  /** One generic_http service in the OAuth2 list form; {@code extra} adds lines to its config. */
+  private static String service(String name, String warehouseUrl, String extra, int nginx) {
+    return """
+          - name: %s
+            connector: generic_http
+            listenOn: tcp://127.0.0.1:0
+            authentication:
+              - type: oauth2
+                config:
+                  token_url: "%s/v1/oauth/token"
+                  client_id: "${AGENT_ID}"
+                  client_secret: "${AGENT_SECRET}"%s
+            config:
+              authenticateURLsMatching: ["^http://127\\\\.0\\\\.0\\\\.1:%d/"]
+              headers:
+                Authorization: "Bearer {{ .access_token }}"
+        """
+        .formatted(name, warehouseUrl, extra, nginx);
+  }
+
+  private static Broker broker(String services, ClientRegistry.Registration agent) {
+    BrokerConfig config =
+        ConfigLoader.parse(
+            "version: \"2\"\nservices:\n" + services,
+            "oauth2.yml",
+            Map.of(
+                "AGENT_ID",
+                agent.agent().id(),
+                "AGENT_SECRET",
+                agent.clientSecret().revealString()));
+    return Broker.start(config, BrokerOptions.defaults().withAdminAddress(Optional.empty()));
+  }
+
+  private static int port(Broker broker, String service) {
+    return ((ListenAddress.Tcp) broker.address(service)).port();
+  }
+
+  private static String nginxHeaders(int nginx) {
+    return "http://127.0.0.1:" + nginx + "/headers";
+  }
+
+  /** Runs curl with {@code args}; returns what it printed (stdout and stderr). */
+  private static String curl(String... args) throws Exception {
+    var cmd = new java.util.ArrayList<>(java.util.List.of("curl", "-sS", "--max-time", "30"));
+    cmd.addAll(java.util.List.of(args));
+    Process curl = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(curl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(curl.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(curl.exitValue()).as(out).isZero();
+    return out;
+  }
+
+  private static void assertBearerFor(ClientRegistry.Registration agent, String out)
+      throws Exception {
+    Matcher m = Pattern.compile("auth=Bearer (\\S+)").matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    SignedJWT jwt = SignedJWT.parse(m.group(1));
+    assertThat(jwt.getJWTClaimsSet().getSubject()).isEqualTo(agent.agent().id());
+    assertThat(jwt.getJWTClaimsSet().getExpirationTime()).isInTheFuture();
+    assertThat(out).doesNotContain(agent.clientSecret().revealString());
   }
 }

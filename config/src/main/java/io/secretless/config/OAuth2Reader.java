@@ -11,7 +11,19 @@ import java.util.Set;
 final class OAuth2Reader {
   private static final List<String> ENTRY_KEYS = List.of("type", "config");
   private static final List<String> CONFIG_KEYS =
-      List.of("token_url", "client_id", "client_secret", "scope", "client_auth", "audience");
+      List.of(
+          "token_url",
+          "client_id",
+          "client_secret",
+          "scope",
+          "client_auth",
+          "audience",
+          "ca_bundle",
+          "expiry_skew_seconds",
+          "default_lifetime_seconds",
+          "timeout_seconds",
+          "max_attempts",
+          "retry_backoff_millis");
   private static final List<String> TYPES = List.of("oauth2");
   private static final List<String> CLIENT_AUTH =
       List.of("client_secret_basic", "client_secret_post", "private_key_jwt");

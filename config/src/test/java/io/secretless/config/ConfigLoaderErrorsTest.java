@@ -82,6 +82,41 @@ class ConfigLoaderErrorsTest {
   }
 
   @Test
+  void everyDocumentedOAuth2KeyIsAcceptedAndTheirValuesReachTheBlock() {
+    String yaml =
+        """
+        version: "2"
+        services:
+          - name: agents
+            connector: generic_http
+            listenOn: tcp://127.0.0.1:0
+            authentication:
+              - type: oauth2
+                config:
+                  token_url: https://auth.example.com/token
+                  client_id: agents
+                  client_secret: s
+                  scope: read
+                  client_auth: client_secret_post
+                  audience: https://api.example.com
+                  ca_bundle: /etc/ssl/private-ca.pem
+                  expiry_skew_seconds: 10
+                  default_lifetime_seconds: 120
+                  timeout_seconds: 5
+                  max_attempts: 4
+                  retry_backoff_millis: 100
+            config:
+              headers:
+                Authorization: "Bearer {{ .access_token }}"
+        """;
+    ConfigTree block =
+        ConfigLoader.parse(yaml, "ok.yml", ENV).services().get(0).authentication().get(0).config();
+    assertThat(block.string("audience")).hasValue("https://api.example.com");
+    assertThat(block.string("ca_bundle")).hasValue("/etc/ssl/private-ca.pem");
+    assertThat(block.string("max_attempts")).hasValue("4");
+  }
+
+  @Test
   void missingVersionSaysWhichVersionsExistAndMissingCredentialsAreNamed() {
     String yaml =
         """

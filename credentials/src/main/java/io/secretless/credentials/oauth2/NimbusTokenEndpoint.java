@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 
 /**
  * The client-credentials request with Nimbus oauth2-oidc-sdk: {@code client_secret_basic}, {@code
@@ -57,9 +58,21 @@ public final class NimbusTokenEndpoint implements TokenEndpoint {
     int timeout = (int) settings.timeout().toMillis();
     http.setConnectTimeout(timeout);
     http.setReadTimeout(timeout);
+    settings.caBundle().ifPresent(ca -> http.setSSLSocketFactory(ca.sockets()));
     HTTPResponse response;
     try {
       response = http.send();
+    } catch (SSLException e) {
+      String why =
+          String.valueOf(e.getMessage()).contains("PKIX path")
+              ? "its certificate does not chain to a trusted CA"
+              : e.getMessage();
+      throw failure(
+          "failed TLS ("
+              + why
+              + "); if its certificate comes from a private CA, set ca_bundle to that CA's PEM",
+          false,
+          e);
     } catch (IOException e) {
       throw failure(
           "unreachable (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", true, e);
@@ -93,9 +106,12 @@ public final class NimbusTokenEndpoint implements TokenEndpoint {
   }
 
   private TokenRequest request() {
-    Scope scope = settings.scope().map(Scope::parse).orElse(null);
-    return new TokenRequest(
-        settings.tokenUrl(), authentication(), new ClientCredentialsGrant(), scope);
+    var request =
+        new TokenRequest.Builder(
+                settings.tokenUrl(), authentication(), new ClientCredentialsGrant())
+            .scope(settings.scope().map(Scope::parse).orElse(null));
+    settings.audience().ifPresent(a -> request.customParameter("audience", a));
+    return request.build();
   }
 
   private ClientAuthentication authentication() {

@@ -5,6 +5,7 @@ import io.secretless.config.ConfigTree;
 import io.secretless.config.OAuth2Authentication;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -16,20 +17,24 @@ import java.util.Optional;
  * token is no longer handed out this long before it expires; at most half its life), {@code
  * default_lifetime_seconds} 60 (used when the response has no {@code expires_in}), {@code
  * timeout_seconds} 10 (connect and read), {@code max_attempts} 3 (with exponential backoff from
- * {@code retry_backoff_millis} 200 and 50 % jitter).
+ * {@code retry_backoff_millis} 200 and 50 % jitter), {@code ca_bundle} none (an https token
+ * endpoint is verified against the JDK trust store; a PEM file here replaces it), {@code audience}
+ * none (sent as the {@code audience} form parameter, as Auth0 and others require).
  */
 public record OAuth2Settings(
     String service,
     URI tokenUrl,
     String clientId,
     Optional<String> scope,
+    Optional<String> audience,
     ClientAuth clientAuth,
     Duration expirySkew,
     Duration defaultLifetime,
     double refreshAheadFraction,
     Duration timeout,
     int maxAttempts,
-    Duration retryBackoff) {
+    Duration retryBackoff,
+    Optional<CaBundle> caBundle) {
 
   /** How the client authenticates to the token endpoint. */
   public enum ClientAuth {
@@ -70,13 +75,32 @@ public record OAuth2Settings(
         uri,
         auth.clientId(),
         auth.scope().filter(s -> !s.isBlank()),
+        c.string("audience").map(String::trim).filter(a -> !a.isEmpty()),
         ClientAuth.parse(auth.clientAuth(), c),
         seconds(c, "expiry_skew_seconds", 30),
         seconds(c, "default_lifetime_seconds", 60),
         0.8,
         seconds(c, "timeout_seconds", 10),
         (int) number(c, "max_attempts", 3),
-        Duration.ofMillis(number(c, "retry_backoff_millis", 200)));
+        Duration.ofMillis(number(c, "retry_backoff_millis", 200)),
+        caBundle(service, uri, c));
+  }
+
+  private static Optional<CaBundle> caBundle(String service, URI tokenUrl, ConfigTree c) {
+    Optional<String> file = c.string("ca_bundle").filter(f -> !f.isBlank());
+    if (file.isEmpty()) {
+      return Optional.empty();
+    }
+    String where = "service " + service + ": ca_bundle: ";
+    if (!"https".equals(tokenUrl.getScheme())) {
+      throw new ConfigException(
+          c.position("ca_bundle"), where + "needs an https:// token_url, got " + tokenUrl);
+    }
+    try {
+      return Optional.of(CaBundle.load(Path.of(file.get().trim())));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(c.position("ca_bundle"), where + e.getMessage());
+    }
   }
 
   private static Duration seconds(ConfigTree c, String key, long dflt) {

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.secretless.config.ConfigException;
 import io.secretless.config.ConfigTree;
 import io.secretless.config.CredentialRef;
 import io.secretless.config.OAuth2Authentication;
 import io.secretless.config.Position;
 import io.secretless.core.Secret;
 import io.secretless.credentials.CredentialException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The token source over real HTTP against a stand-in token endpoint (see {@link
@@ -225,6 +229,14 @@ class OAuth2TokenSourceTest {
   }
 
   @Test
+  void audienceIsSentAsAFormParameterOnlyWhenConfigured() {
+    get(source());
+    assertThat(server.lastAudience).isNull();
+    get(source("client_secret_basic", Map.of("audience", "https://api.example.com"), false));
+    assertThat(server.lastAudience).isEqualTo("https://api.example.com");
+  }
+
+  @Test
   void invalidatedTokenIsReplacedOnTheNextCall() {
     var s = source();
     OAuth2Token first = get(s);
@@ -253,6 +265,27 @@ class OAuth2TokenSourceTest {
     sources.add(s);
     assertThat(get(s).reveal()).isEqualTo("token-1");
     assertThat(server.lastWasJwt).isTrue();
+  }
+
+  @Test
+  void caBundleWithAnHttpTokenUrlIsAConfigErrorAtItsLine() {
+    assertThatThrownBy(
+            () -> source("client_secret_basic", Map.of("ca_bundle", "/etc/hosts"), false))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("t.yml:3")
+        .hasMessageContaining("service agents: ca_bundle: needs an https:// token_url");
+  }
+
+  @Test
+  void caBundleThatIsMissingOrNotPemNamesTheFile(@TempDir Path dir) throws Exception {
+    Path missing = dir.resolve("missing.pem");
+    assertThatThrownBy(() -> CaBundle.load(missing))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot read " + missing);
+    Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a certificate\n");
+    assertThatThrownBy(() -> CaBundle.load(garbage))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(garbage.toString());
   }
 
   /** A source whose client secret the server does not accept. */

@@ -37,6 +37,7 @@ final class StandInTokenServer implements AutoCloseable {
   volatile long expiresIn = 3600;
   volatile CountDownLatch gate = new CountDownLatch(0);
   volatile String lastScope;
+  volatile String lastAudience;
 
   /** When set, private_key_jwt assertions are checked with this key. */
   volatile java.security.interfaces.RSAPublicKey jwtKey;
@@ -74,6 +75,7 @@ final class StandInTokenServer implements AutoCloseable {
           send(ex, 401, "application/json", "{\"error\":\"invalid_client\"}");
         } else {
           lastScope = param(body, "scope");
+          lastAudience = param(body, "audience");
           String token = "token-" + issued.incrementAndGet();
           String expires = mode == Mode.OK ? ",\"expires_in\":" + expiresIn : "";
           send(
