@@ -1,13 +1,11 @@
 package io.secretless.http;
 
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
 
 /**
- * Decides whether the broker serves a request and for which service: malformed requests and CONNECT
- * are refused, the rest are matched by {@link RequestTarget#resolve}.
+ * Decides whether the broker serves a request and for which service: CONNECT is refused (malformed
+ * requests never get here: {@link RequestFramer}), the rest are matched by {@link
+ * RequestTarget#resolve}.
  */
 final class Admission {
   /** A refused request: the error response to give and whether the connection may stay open. */
@@ -28,12 +26,9 @@ final class Admission {
    * @return the request's target
    * @throws Refused when the broker does not serve it
    */
-  static RequestTarget admit(HttpRequest r, HttpBoundConnector listener) {
-    boolean keepAlive = HttpUtil.isKeepAlive(r);
-    if (r.decoderResult().isFailure()) {
-      throw new Refused(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request", false);
-    }
-    if (r.method().equals(HttpMethod.CONNECT)) {
+  static RequestTarget admit(RequestHead r, HttpBoundConnector listener) {
+    boolean keepAlive = r.keepAlive();
+    if (r.method().equals("CONNECT")) {
       throw new Refused(
           HttpResponseStatus.METHOD_NOT_ALLOWED,
           "CONNECT (HTTPS tunnelling) is not supported: the broker must see each request to add"
@@ -42,9 +37,9 @@ final class Admission {
           keepAlive);
     }
     try {
-      return RequestTarget.resolve(r.uri(), listener);
+      return RequestTarget.resolve(r.target(), listener);
     } catch (RequestTarget.Rejected e) {
-      throw new Refused(e.status, e.getMessage(), keepAlive && Exchange.bodyless(r));
+      throw new Refused(e.status, e.getMessage(), keepAlive && r.bodyless());
     }
   }
 }

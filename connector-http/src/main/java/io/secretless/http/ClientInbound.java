@@ -1,21 +1,23 @@
 package io.secretless.http;
 
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.buffer.ByteBuf;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
 
-/** Client messages not yet forwarded (pipelined requests, a body being buffered for signing). */
+/**
+ * Client messages from the {@link RequestFramer} not yet forwarded (pipelined requests, a body
+ * being buffered for signing): request heads, body slices, {@link RequestFramer#END} and {@link
+ * RequestHead.Malformed}.
+ */
 final class ClientInbound {
-  private final ArrayDeque<HttpObject> queue = new ArrayDeque<>();
+  private final ArrayDeque<Object> queue = new ArrayDeque<>();
 
-  void add(HttpObject o) {
+  void add(Object o) {
     queue.add(o);
   }
 
-  HttpObject poll() {
+  Object poll() {
     return queue.poll();
   }
 
@@ -34,8 +36,8 @@ final class ClientInbound {
 
   /** Whether the end of the current request's body is queued. */
   boolean lastQueued() {
-    for (HttpObject o : queue) {
-      if (o instanceof LastHttpContent) {
+    for (Object o : queue) {
+      if (o == RequestFramer.END) {
         return true;
       }
     }
@@ -44,9 +46,9 @@ final class ClientInbound {
 
   long queuedBytes() {
     long n = 0;
-    for (HttpObject o : queue) {
-      if (o instanceof HttpContent c) {
-        n += c.content().readableBytes();
+    for (Object o : queue) {
+      if (o instanceof ByteBuf c) {
+        n += c.readableBytes();
       }
     }
     return n;
@@ -55,14 +57,13 @@ final class ClientInbound {
   /** A copy of the queued body (its messages stay queued to be forwarded). */
   byte[] queuedBody() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (HttpObject o : queue) {
-      if (o instanceof HttpContent c) {
-        var buf = c.content();
+    for (Object o : queue) {
+      if (o instanceof ByteBuf buf) {
         byte[] bytes = new byte[buf.readableBytes()];
         buf.getBytes(buf.readerIndex(), bytes);
         out.writeBytes(bytes);
       }
-      if (o instanceof LastHttpContent) {
+      if (o == RequestFramer.END) {
         break;
       }
     }

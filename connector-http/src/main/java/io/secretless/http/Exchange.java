@@ -1,15 +1,12 @@
 package io.secretless.http;
 
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.secretless.credentials.oauth2.OAuth2Token;
 
 /** The request a {@link ProxyHandler} is serving, and how far it has got. Event-loop confined. */
 final class Exchange {
-  final HttpRequest request;
+  final RequestHead request;
   final RequestTarget target;
   final HttpVersion clientVersion;
   final boolean replayable;
@@ -33,13 +30,30 @@ final class Exchange {
   String payloadHash;
   byte[] body;
 
-  Exchange(HttpRequest request, RequestTarget target) {
+  /** The request head for the upstream (written again when the request is replayed). */
+  byte[] upstreamHead;
+
+  Exchange(RequestHead request, RequestTarget target) {
+    this(request, target, request.version(), request.keepAlive(), request.method());
+  }
+
+  /** For tests of the response side: no request head. */
+  Exchange(RequestTarget target, HttpVersion version, boolean keepAlive, String method) {
+    this(null, target, version, keepAlive, method);
+  }
+
+  private Exchange(
+      RequestHead request,
+      RequestTarget target,
+      HttpVersion version,
+      boolean keepAlive,
+      String method) {
     this.request = request;
     this.target = target;
-    this.clientVersion = request.protocolVersion();
-    this.clientKeepAlive = HttpUtil.isKeepAlive(request);
-    this.replayable = bodyless(request);
-    this.headRequest = request.method().equals(io.netty.handler.codec.http.HttpMethod.HEAD);
+    this.clientVersion = version;
+    this.clientKeepAlive = keepAlive;
+    this.replayable = request == null || request.bodyless();
+    this.headRequest = method.equals("HEAD");
   }
 
   String service() {
@@ -52,7 +66,7 @@ final class Exchange {
     if (route == null || replayable || body != null) {
       return false;
     }
-    return (route.route().aws().isPresent() && !request.headers().contains("X-Amz-Content-Sha256"))
+    return (route.route().aws().isPresent() && request.header("X-Amz-Content-Sha256") == null)
         || (route.route().oauth1().isPresent() && isForm(request));
   }
 
@@ -60,7 +74,7 @@ final class Exchange {
   void hashPayloadForAws() {
     BoundRoute route = target.route();
     if (route != null && route.route().aws().isPresent() && payloadHash == null) {
-      String sent = request.headers().get("X-Amz-Content-Sha256");
+      String sent = request.header("X-Amz-Content-Sha256");
       payloadHash =
           sent != null ? sent : body == null ? AwsSigV4.EMPTY_SHA256 : AwsSigV4.sha256Hex(body);
     }
@@ -75,12 +89,8 @@ final class Exchange {
     return null;
   }
 
-  static boolean bodyless(HttpRequest r) {
-    return !HttpUtil.isTransferEncodingChunked(r) && HttpUtil.getContentLength(r, 0L) == 0;
-  }
-
-  private static boolean isForm(HttpRequest r) {
-    String type = r.headers().get(HttpHeaderNames.CONTENT_TYPE);
+  private static boolean isForm(RequestHead r) {
+    String type = r.header("Content-Type");
     return type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33);
   }
 }

@@ -1,7 +1,6 @@
 package io.secretless.http;
 
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.secretless.connector.BoundConnector;
@@ -19,8 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The HTTP services of one listener: for each accepted client, an HTTP/1.1 request decoder and a
- * {@link ProxyHandler}; upstream connections are pooled per event loop.
+ * The HTTP services of one listener: for each accepted client, a {@link RequestFramer} and a {@link
+ * ProxyHandler}; upstream connections are pooled per event loop.
  */
 final class HttpBoundConnector implements BoundConnector {
   private static final Logger log = LoggerFactory.getLogger(HttpBoundConnector.class);
@@ -111,8 +110,8 @@ final class HttpBoundConnector implements BoundConnector {
   public void accept(ConnectorSession session) {
     var client = session.client();
     UpstreamPool pool = pools.computeIfAbsent(client.eventLoop(), UpstreamPool::new);
-    // Requests are decoded; responses go to the client as bytes (ResponseHeads, ErrorResponses).
-    client.pipeline().addLast("http", new HttpRequestDecoder());
+    // Requests and responses are relayed as bytes (RequestFramer, ResponseHeads, ErrorResponses).
+    client.pipeline().addLast("http", new RequestFramer());
     client.pipeline().addLast("secretless-http", new ProxyHandler(this, session, pool));
     client.config().setAutoRead(true); // ProxyHandler pauses it for backpressure
   }

@@ -1,12 +1,10 @@
 package io.secretless.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.secretless.connector.ConnectorSession;
 import io.secretless.credentials.oauth2.OAuth2Token;
@@ -65,8 +63,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (msg instanceof HttpObject o && state != State.CLOSED) {
-      inbound.add(o);
+    if (state != State.CLOSED) {
+      inbound.add(msg);
       drain();
     } else {
       ReferenceCountUtil.release(msg);
@@ -156,7 +154,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   }
 
   private boolean nextRequest() {
-    HttpObject m = inbound.poll();
+    Object m = inbound.poll();
     if (m == null && inputEnded) {
       closeClient();
       return false;
@@ -165,8 +163,12 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       input(true);
       return false;
     }
-    if (m instanceof HttpRequest r) {
+    if (m instanceof RequestHead r) {
       start(r);
+    } else if (m instanceof RequestHead.Malformed bad) {
+      listener.metrics().count(null, HttpMetrics.Outcome.REFUSED);
+      respondError(bad.status, bad.getMessage(), false, false);
+      return false;
     } else {
       ReferenceCountUtil.release(m);
     }
@@ -175,13 +177,17 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   /** Dropping the rest of a request that was answered without being forwarded. */
   private boolean discarding() {
-    HttpObject m = inbound.poll();
+    Object m = inbound.poll();
     if (m == null) {
       input(true);
       return false;
     }
+    if (m instanceof RequestHead.Malformed) {
+      closeClient(); // the rest of the connection cannot be framed
+      return false;
+    }
     ReferenceCountUtil.release(m);
-    if (m instanceof LastHttpContent) {
+    if (m == RequestFramer.END) {
       state = State.IDLE;
     }
     return true;
@@ -189,19 +195,30 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   /** Forwarding the request body; flushes once per batch of queued messages. */
   private boolean sending() {
-    HttpObject m = inbound.poll();
+    Object m = inbound.poll();
     Channel up = ex.upstream;
     if (m == null) {
       up.flush();
       input(up.isWritable());
       return false;
     }
-    up.write(m, up.voidPromise());
-    if (m instanceof LastHttpContent) {
+    if (m instanceof ByteBuf body) {
+      up.write(body, up.voidPromise());
+    } else if (m == RequestFramer.END) {
       ex.requestDone = true;
       state = State.WAITING;
       up.flush();
       upstream.awaitResponse(ex);
+    } else if (m instanceof RequestHead.Malformed bad) {
+      // The body broke off mid-way: the upstream got part of it and cannot be reused.
+      listener.metrics().count(null, HttpMetrics.Outcome.REFUSED);
+      if (ex.responseStarted) {
+        upstream.release(ex, false);
+        closeClient();
+      } else {
+        respondError(bad.status, bad.getMessage(), false, false);
+      }
+      return false;
     }
     return true;
   }
@@ -216,7 +233,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
   }
 
-  private void start(HttpRequest r) {
+  private void start(RequestHead r) {
     RequestTarget target;
     try {
       target = Admission.admit(r, listener);
@@ -281,8 +298,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     ex.hashPayloadForAws();
     try {
-      RequestHeaders.rewrite(
-          ex.request, ex.target, creds, token, ex.payloadHash, ex.formBodyForOAuth1());
+      ex.upstreamHead =
+          RequestHeaders.toUpstream(
+              ex.request, ex.target, creds, token, ex.payloadHash, ex.formBodyForOAuth1());
     } catch (RequestTarget.Rejected e) {
       respondError(e.status, e.getMessage(), ex.clientKeepAlive && ex.replayable, false);
       return;

@@ -26,6 +26,12 @@ final class RouteCredentials implements AutoCloseable {
   private List<Map.Entry<String, String>> headers = List.of();
   private AsciiString[] headerNames = new AsciiString[0];
   private AsciiString[] headerValues = new AsciiString[0];
+
+  /** The rendered headers' names in lower case, and their lines ("Name: value" CR LF) as bytes. */
+  private byte[][] lowerNames = new byte[0][];
+
+  private byte[] headerLines = new byte[0];
+
   private List<Map.Entry<String, String>> query = List.of();
   private Map<String, String> oauth1 = Map.of();
   private List<String> needles = List.of();
@@ -61,6 +67,23 @@ final class RouteCredentials implements AutoCloseable {
       headerNames[i] = AsciiString.cached(headers.get(i).getKey());
       headerValues[i] = new AsciiString(headers.get(i).getValue());
     }
+    lowerNames = new byte[headers.size()][];
+    int size = 0;
+    for (int i = 0; i < headers.size(); i++) {
+      lowerNames[i] = headerNames[i].toLowerCase().toByteArray();
+      size += headerNames[i].length() + headerValues[i].length() + 4;
+    }
+    java.util.Arrays.fill(headerLines, (byte) 0);
+    headerLines = new byte[size]; // filled in place: no stray copies of the secret values
+    int at = 0;
+    for (int i = 0; i < headers.size(); i++) {
+      at = put(headerNames[i], at);
+      headerLines[at++] = ':';
+      headerLines[at++] = ' ';
+      at = put(headerValues[i], at);
+      headerLines[at++] = '\r';
+      headerLines[at++] = '\n';
+    }
     query = renderAll(route.queryParams());
     List<String> n = new ArrayList<>();
     if (route.oauth1().isPresent()) {
@@ -78,6 +101,11 @@ final class RouteCredentials implements AutoCloseable {
     }
     renderedFor = token;
     rendered = true;
+  }
+
+  private int put(AsciiString s, int at) {
+    System.arraycopy(s.array(), s.arrayOffset(), headerLines, at, s.length());
+    return at + s.length();
   }
 
   private List<Map.Entry<String, String>> renderAll(Map<String, HeaderTemplate> templates) {
@@ -106,6 +134,30 @@ final class RouteCredentials implements AutoCloseable {
     for (int i = 0; i < headerNames.length; i++) {
       h.set(headerNames[i], headerValues[i]);
     }
+  }
+
+  /** Whether the service sets the header named {@code bytes[from, to)} (any case). */
+  boolean setsHeader(byte[] bytes, int from, int to) {
+    int n = to - from;
+    outer:
+    for (byte[] name : lowerNames) {
+      if (name.length != n) {
+        continue;
+      }
+      for (int i = 0; i < n; i++) {
+        byte b = bytes[from + i];
+        if ((b >= 'A' && b <= 'Z' ? b + 32 : b) != name[i]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
+  /** The service's rendered headers as request header lines ({@link #render} first). */
+  byte[] headerLines() {
+    return headerLines;
   }
 
   /**
@@ -194,6 +246,7 @@ final class RouteCredentials implements AutoCloseable {
       credentials.close();
     }
     values.clear();
+    java.util.Arrays.fill(headerLines, (byte) 0);
     for (AsciiString v : headerValues) {
       java.util.Arrays.fill(v.array(), (byte) 0); // the rendered secret's bytes
     }

@@ -2,11 +2,10 @@ package io.secretless.http;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 
 /**
- * Pipeline of an upstream connection: TLS (verified) when the key says so, the request encoder, the
- * response framer (responses are relayed as bytes), ours.
+ * Pipeline of an upstream connection: TLS (verified) when the key says so, the response framer
+ * (requests and responses are relayed as bytes), ours.
  */
 final class UpstreamInitializer extends ChannelInitializer<Channel> {
   private final UpstreamPool.Key key;
@@ -23,7 +22,6 @@ final class UpstreamInitializer extends ChannelInitializer<Channel> {
       ch.pipeline().addLast("tls", key.tls().newHandler(ch.alloc(), key.host(), key.port()));
     }
     ResponseFramer framer = new ResponseFramer();
-    ch.pipeline().addLast("http", new HttpRequestEncoder());
     ch.pipeline().addLast("framer", framer);
     ch.pipeline().addLast("upstream", new UpstreamHandler(key, pool, framer));
     ch.config().setAutoRead(true);

@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.secretless.connector.ConnectorSession;
 import java.time.Duration;
@@ -93,12 +92,14 @@ final class UpstreamLeg {
     ex.upstreamHandler = h;
     ex.reused = reused;
     h.framer.expectResponseTo(ex.headRequest);
-    up.write(ex.request, up.voidPromise());
+    byte[] head = ex.upstreamHead;
+    ByteBuf buf = up.alloc().directBuffer(head.length).writeBytes(head);
     if (ex.requestDone) { // a replay of a request without body
-      up.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT, up.voidPromise());
+      up.writeAndFlush(buf, up.voidPromise());
       awaitResponse(ex);
       proxy.waiting();
     } else {
+      up.write(buf, up.voidPromise());
       proxy.headSent();
     }
   }

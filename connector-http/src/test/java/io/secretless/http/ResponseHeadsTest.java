@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
 import io.secretless.config.ConfigError;
@@ -33,7 +32,7 @@ class ResponseHeadsTest {
                 Map.of("Authorization", "Bearer {{ .token }}")));
     List<ConfigError> errors = new ArrayList<>();
     HttpRoute route = HttpRoute.compile(service, new GenericHttpConnector(), errors).orElseThrow();
-    Exchange ex = new Exchange(new DefaultHttpRequest(version, method, "/"), null);
+    Exchange ex = new Exchange(null, version, version.isKeepAliveDefault(), method.name());
     ex.creds = new RouteCredentials(new Credentials("api", Map.of("token", Secret.of(TOKEN))));
     ex.creds.render(route, null);
     return ex;

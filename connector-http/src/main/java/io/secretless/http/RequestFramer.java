@@ -1,0 +1,184 @@
+package io.secretless.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * Splits a client's bytes into requests without decoding them into HTTP objects: for each request a
+ * {@link RequestHead}, then its body as slices of the bytes read (a chunked body with its chunk
+ * sizes, extensions and trailers as they came), then {@link #END}. A request that cannot be
+ * forwarded safely is passed on as a {@link RequestHead.Malformed} and everything after it is
+ * dropped: the client gets the error and the connection closes.
+ */
+final class RequestFramer extends ChannelInboundHandlerAdapter {
+  /** Passed on after the last byte of each request. */
+  static final Object END =
+      new Object() {
+        @Override
+        public String toString() {
+          return "END";
+        }
+      };
+
+  /** The longest request head accepted (Netty's decoder allowed a 4 KiB line + 8 KiB headers). */
+  static final int MAX_HEAD = 16 * 1024;
+
+  private enum State {
+    HEAD,
+    FIXED,
+    CHUNKED,
+    FAILED
+  }
+
+  private final ChunkedRequestBody chunks = new ChunkedRequestBody();
+  private State state = State.HEAD;
+  private long remaining;
+  private ByteBuf cumulation;
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof ByteBuf in)) {
+      ctx.fireChannelRead(msg);
+      return;
+    }
+    ByteBuf buf = in;
+    if (cumulation != null) {
+      buf = cumulation;
+      cumulation = null;
+      buf.writeBytes(in);
+      in.release();
+    }
+    try {
+      frame(ctx, buf);
+    } finally {
+      if (state == State.HEAD && buf.isReadable()) {
+        keep(ctx, buf);
+      } else {
+        buf.release();
+      }
+    }
+  }
+
+  /** Keeps the start of a head that is not complete yet. */
+  private void keep(ChannelHandlerContext ctx, ByteBuf buf) {
+    if (buf.readableBytes() > MAX_HEAD) {
+      buf.release();
+      fail(ctx, tooLarge());
+      return;
+    }
+    cumulation = ctx.alloc().heapBuffer(Math.max(1024, buf.readableBytes() * 2));
+    cumulation.writeBytes(buf);
+    buf.release();
+  }
+
+  private static RequestHead.Malformed tooLarge() {
+    return new RequestHead.Malformed(
+        HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+        "the request line and headers exceed " + MAX_HEAD / 1024 + " KiB");
+  }
+
+  private void frame(ChannelHandlerContext ctx, ByteBuf buf) {
+    while (buf.isReadable()) {
+      switch (state) {
+        case HEAD -> {
+          if (!head(ctx, buf)) {
+            return;
+          }
+        }
+        case FIXED -> {
+          int n = (int) Math.min(remaining, buf.readableBytes());
+          remaining -= n;
+          ByteBuf body = buf.readRetainedSlice(n);
+          ctx.fireChannelRead(body);
+          if (remaining == 0) {
+            state = State.HEAD;
+            ctx.fireChannelRead(END);
+          }
+        }
+        case CHUNKED -> {
+          int from = buf.readerIndex();
+          int to = chunks.scan(buf, from, buf.writerIndex());
+          if (to < 0) {
+            fail(ctx, RequestHead.Malformed.bad("malformed chunked body"));
+            buf.skipBytes(buf.readableBytes());
+            return;
+          }
+          ByteBuf body = buf.retainedSlice(from, to - from);
+          buf.readerIndex(to);
+          ctx.fireChannelRead(body);
+          if (chunks.ended()) {
+            state = State.HEAD;
+            ctx.fireChannelRead(END);
+          }
+        }
+        case FAILED -> buf.skipBytes(buf.readableBytes());
+      }
+    }
+  }
+
+  /** Parses a complete head at the reader index; false when more bytes are needed. */
+  private boolean head(ChannelHandlerContext ctx, ByteBuf buf) {
+    int start = buf.readerIndex();
+    int w = buf.writerIndex();
+    // Empty lines before a request line are ignored (RFC 9112 section 2.2), as Netty's decoder did.
+    while (start < w && (buf.getByte(start) == '\r' || buf.getByte(start) == '\n')) {
+      start++;
+    }
+    buf.readerIndex(start);
+    int end = ResponseFramer.headEnd(buf, start, Math.min(w, start + MAX_HEAD + 4));
+    if (end < 0) {
+      if (w - start > MAX_HEAD) {
+        fail(ctx, tooLarge());
+      }
+      return false;
+    }
+    if (end - start > MAX_HEAD) {
+      fail(ctx, tooLarge());
+      return false;
+    }
+    RequestHead head;
+    try {
+      head = RequestHead.parse(buf, start, end);
+    } catch (RequestHead.Malformed e) {
+      fail(ctx, e);
+      return false;
+    }
+    buf.readerIndex(end);
+    ctx.fireChannelRead(head);
+    if (head.chunked()) {
+      state = State.CHUNKED;
+      chunks.reset();
+    } else if (head.contentLength() > 0) {
+      state = State.FIXED;
+      remaining = head.contentLength();
+    } else {
+      ctx.fireChannelRead(END);
+    }
+    return true;
+  }
+
+  private void fail(ChannelHandlerContext ctx, RequestHead.Malformed why) {
+    state = State.FAILED;
+    ctx.fireChannelRead(why);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    release();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    release();
+  }
+
+  private void release() {
+    if (cumulation != null) {
+      cumulation.release();
+      cumulation = null;
+    }
+  }
+}
