@@ -54,6 +54,32 @@ final class ClientInbound {
     return n;
   }
 
+  /**
+   * The size of the current request's body when all of it (up to {@link RequestFramer#END}) is
+   * queued and at most {@code limit} bytes; else -1.
+   */
+  int wholeSmallBody(int limit) {
+    int n = 0;
+    for (Object o : queue) {
+      if (o == RequestFramer.END) {
+        return n;
+      }
+      if (!(o instanceof ByteBuf b) || (n += b.readableBytes()) > limit) {
+        return -1;
+      }
+    }
+    return -1;
+  }
+
+  /** Moves the queued body slices before {@link RequestFramer#END} into {@code out}. */
+  void moveBodyTo(ByteBuf out) {
+    while (queue.peek() instanceof ByteBuf b) {
+      queue.poll();
+      out.writeBytes(b);
+      b.release();
+    }
+  }
+
   /** A copy of the queued body (its messages stay queued to be forwarded). */
   byte[] queuedBody() {
     ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -337,6 +337,23 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     prepare();
   }
 
+  /**
+   * The request head for the upstream with the request's body appended when the whole body is
+   * queued and small: one buffer, one send, for a typical request.
+   */
+  ByteBuf upstreamHead(Exchange ex, io.netty.buffer.ByteBufAllocator alloc) {
+    byte[] head = ex.upstreamHead;
+    int body = ex.requestDone ? -1 : inbound.wholeSmallBody(SMALL_BODY);
+    ByteBuf buf = alloc.directBuffer(head.length + Math.max(body, 0)).writeBytes(head);
+    if (body > 0) {
+      inbound.moveBodyTo(buf);
+    }
+    return buf;
+  }
+
+  /** Request bodies up to this size go out in the head's buffer. */
+  private static final int SMALL_BODY = 2048;
+
   /** The request being served, or null. */
   Exchange current() {
     return state == State.CLOSED ? null : ex;

@@ -92,8 +92,7 @@ final class UpstreamLeg {
     ex.upstreamHandler = h;
     ex.reused = reused;
     h.framer.expectResponseTo(ex.headRequest);
-    byte[] head = ex.upstreamHead;
-    ByteBuf buf = up.alloc().directBuffer(head.length).writeBytes(head);
+    ByteBuf buf = proxy.upstreamHead(ex, up.alloc());
     if (ex.requestDone) { // a replay of a request without body
       up.writeAndFlush(buf, up.voidPromise());
       awaitResponse(ex);

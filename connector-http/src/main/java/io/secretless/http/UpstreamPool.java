@@ -21,13 +21,18 @@ final class UpstreamPool {
   private final EventLoop loop;
   private final Map<Key, ArrayDeque<Channel>> idle = new HashMap<>();
 
+  /** The last key looked up and its queue: a reverse-proxy route passes the same Key every time. */
+  private Key lastKey;
+
+  private ArrayDeque<Channel> lastQueue;
+
   UpstreamPool(EventLoop loop) {
     this.loop = loop;
   }
 
   /** An idle, open connection to {@code key}, or null. */
   Channel acquire(Key key) {
-    ArrayDeque<Channel> q = idle.get(key);
+    ArrayDeque<Channel> q = queue(key);
     while (q != null && !q.isEmpty()) {
       Channel c = q.pollLast();
       if (c.isActive()) {
@@ -38,7 +43,11 @@ final class UpstreamPool {
   }
 
   void release(Key key, Channel c) {
-    ArrayDeque<Channel> q = idle.computeIfAbsent(key, k -> new ArrayDeque<>());
+    ArrayDeque<Channel> q = queue(key);
+    if (q == null) {
+      q = new ArrayDeque<>();
+      idle.put(key, q);
+    }
     if (q.size() >= MAX_IDLE_PER_KEY || !c.isActive()) {
       c.close();
       return;
@@ -46,8 +55,20 @@ final class UpstreamPool {
     q.addLast(c);
   }
 
-  void remove(Key key, Channel c) {
+  private ArrayDeque<Channel> queue(Key key) {
+    if (key == lastKey) {
+      return lastQueue;
+    }
     ArrayDeque<Channel> q = idle.get(key);
+    if (q != null) {
+      lastKey = key;
+      lastQueue = q;
+    }
+    return q;
+  }
+
+  void remove(Key key, Channel c) {
+    ArrayDeque<Channel> q = queue(key);
     if (q != null) {
       q.remove(c);
     }
@@ -58,6 +79,8 @@ final class UpstreamPool {
         () -> {
           idle.values().forEach(q -> q.forEach(Channel::close));
           idle.clear();
+          lastKey = null;
+          lastQueue = null;
         });
   }
 }
