@@ -35,11 +35,17 @@ final class ChunkedBody {
     return step == Step.ENDED;
   }
 
+  /** Whether the last chunk has been read: what follows is the trailer section. */
+  boolean inTrailers() {
+    return step.compareTo(Step.TRAILER_START) >= 0;
+  }
+
   /**
    * Advances over {@code buf} from {@code from} to {@code to}.
    *
-   * @return where it stopped: {@code to}, or just past the body's end ({@link #ended}); -1 when the
-   *     bytes are not a chunked body
+   * @return where it stopped: {@code to}, just past the last chunk's size line (where the trailer
+   *     section starts, {@link #inTrailers}), or just past the body's end ({@link #ended}); -1 when
+   *     the bytes are not a chunked body
    */
   int scan(ByteBuf buf, int from, int to) {
     int i = from;
@@ -118,6 +124,10 @@ final class ChunkedBody {
       if (step == Step.SIZE && b == '\n') {
         size = 0;
         digits = 0;
+      }
+      if (step == Step.TRAILER_START && b == '\n' && digits > 0) {
+        digits = 0; // once: the trailer section starts here
+        return i;
       }
     }
     return i;

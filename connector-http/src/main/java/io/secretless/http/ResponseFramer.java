@@ -40,6 +40,7 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
   private boolean headRequest;
   private long remaining;
   private ByteBuf cumulation;
+  private ByteBuf trailers;
 
   /** The request just sent was (not) a HEAD request: its response has no body. */
   void expectResponseTo(boolean headRequest) {
@@ -103,20 +104,8 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
           }
         }
         case CHUNKED -> {
-          int from = buf.readerIndex();
-          int to = chunks.scan(buf, from, buf.writerIndex());
-          if (to < 0) {
-            fail(ctx);
+          if (!chunked(ctx, buf)) {
             return;
-          }
-          ByteBuf body = buf.retainedSlice(from, to - from);
-          buf.readerIndex(to);
-          if (chunks.ended()) {
-            state = State.HEAD;
-            ctx.fireChannelRead(body);
-            ctx.fireChannelRead(END);
-          } else {
-            ctx.fireChannelRead(body);
           }
         }
         case UNTIL_CLOSE -> ctx.fireChannelRead(buf.readRetainedSlice(buf.readableBytes()));
@@ -124,6 +113,49 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
       }
     }
   }
+
+  /**
+   * Passes on chunked body bytes up to the last chunk as slices; the trailer section is collected
+   * and passed on whole as {@link Trailers} (the broker checks its lines for echoed secrets),
+   * unless it is empty. False when the body is malformed.
+   */
+  private boolean chunked(ChannelHandlerContext ctx, ByteBuf buf) {
+    int from = buf.readerIndex();
+    boolean trailerBytes = chunks.inTrailers();
+    int to = chunks.scan(buf, from, buf.writerIndex());
+    if (to < 0) {
+      fail(ctx);
+      return false;
+    }
+    buf.readerIndex(to);
+    if (trailerBytes) {
+      if (trailers == null) {
+        trailers = ctx.alloc().heapBuffer(Math.max(64, to - from));
+      }
+      trailers.writeBytes(buf, from, to - from);
+      if (trailers.readableBytes() > MAX_HEAD) {
+        fail(ctx);
+        return false;
+      }
+    } else if (to > from) {
+      ctx.fireChannelRead(buf.retainedSlice(from, to - from));
+    }
+    if (chunks.ended()) {
+      state = State.HEAD;
+      ByteBuf t = trailers;
+      trailers = null;
+      if (t != null && t.readableBytes() > 2) {
+        ctx.fireChannelRead(new Trailers(t));
+      } else if (t != null) {
+        ctx.fireChannelRead(t);
+      }
+      ctx.fireChannelRead(END);
+    }
+    return true;
+  }
+
+  /** The trailer section of a chunked response (its lines and the final empty line). */
+  record Trailers(ByteBuf bytes) {}
 
   /** Parses a complete head at the reader index; false when more bytes are needed. */
   private boolean head(ChannelHandlerContext ctx, ByteBuf buf) {
@@ -220,6 +252,10 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
     if (cumulation != null) {
       cumulation.release();
       cumulation = null;
+    }
+    if (trailers != null) {
+      trailers.release();
+      trailers = null;
     }
   }
 }

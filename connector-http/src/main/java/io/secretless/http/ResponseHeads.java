@@ -95,4 +95,37 @@ final class ResponseHeads {
     out.writeBytes(h.bytes, 0, h.length());
     return out;
   }
+
+  /**
+   * A chunked response's trailer section without the lines whose value repeats a secret or an
+   * injected header value (as response headers are treated); takes ownership of {@code in}.
+   */
+  static ByteBuf trailers(ByteBuf in, RouteCredentials creds) {
+    if (!creds.hasNeedles()) {
+      return in;
+    }
+    byte[] b = ByteBufUtil.getBytes(in);
+    if (!creds.echoes(b, 0, b.length)) {
+      return in;
+    }
+    ByteBuf out = in.alloc().heapBuffer(b.length);
+    int start = 0;
+    while (start < b.length) {
+      int lf = start;
+      while (lf < b.length && b[lf] != '\n') {
+        lf++;
+      }
+      int end = Math.min(lf + 1, b.length);
+      int colon = start;
+      while (colon < lf && b[colon] != ':') {
+        colon++;
+      }
+      if (colon == lf || !creds.echoes(b, colon + 1, lf)) {
+        out.writeBytes(b, start, end - start);
+      }
+      start = end;
+    }
+    in.release();
+    return out;
+  }
 }

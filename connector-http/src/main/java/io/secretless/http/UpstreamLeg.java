@@ -210,6 +210,14 @@ final class UpstreamLeg {
         writePendingHead();
         client.write(body, client.voidPromise());
       }
+    } else if (msg instanceof ResponseFramer.Trailers t) {
+      ByteBuf kept = ResponseHeads.trailers(t.bytes(), ex.creds);
+      if (ex.swallowing) {
+        kept.release();
+        return;
+      }
+      writePendingHead();
+      client.write(kept, client.voidPromise());
     } else if (msg instanceof ResponseHead h) {
       deadline = 0; // the upstream started answering
       onResponseHead(ex, h);

@@ -25,6 +25,9 @@ class ResponseFramerTest {
       } else if (msg instanceof ByteBuf b) {
         body.append(b.toString(StandardCharsets.ISO_8859_1));
         b.release();
+      } else if (msg instanceof ResponseFramer.Trailers t) {
+        body.append("[trailers]").append(t.bytes().toString(StandardCharsets.ISO_8859_1));
+        t.bytes().release();
       } else if (msg == ResponseFramer.END) {
         events.add("END " + body);
         body.setLength(0);
@@ -57,14 +60,28 @@ class ResponseFramerTest {
   }
 
   @Test
-  void chunkedBodyIsPassedAsItCameWithExtensionsAndTrailersInEverySplit() {
-    String body = "5;ext=1\r\nhello\r\n10\r\n0123456789abcdef\r\n0\r\nX-Trailer: t\r\n\r\n";
-    String text = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body;
+  void chunkedBodyIsPassedAsItCameWithExtensionsAndTrailersSeparateInEverySplit() {
+    String chunks = "5;ext=1\r\nhello\r\n10\r\n0123456789abcdef\r\n0\r\n";
+    String trailers = "X-Trailer: t\r\n\r\n";
+    String text = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks + trailers;
     String next = "HTTP/1.1 204 No Content\r\n\r\n";
     for (int step = 1; step <= text.length() + next.length(); step++) {
       events.events.clear();
       feed(text + next, step);
-      assertThat(events.events).containsExactly("head 200", "END " + body, "head 204", "END ");
+      assertThat(events.events)
+          .containsExactly(
+              "head 200", "END " + chunks + "[trailers]" + trailers, "head 204", "END ");
+    }
+  }
+
+  @Test
+  void chunkedBodyWithoutTrailersIsPassedWholeAsBodyInEverySplit() {
+    String body = "5\r\nhello\r\n0\r\n\r\n";
+    String text = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + body;
+    for (int step = 1; step <= text.length(); step++) {
+      events.events.clear();
+      feed(text, step);
+      assertThat(events.events).containsExactly("head 200", "END " + body);
     }
   }
 

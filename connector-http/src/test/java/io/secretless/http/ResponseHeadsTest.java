@@ -101,4 +101,17 @@ class ResponseHeadsTest {
     assertThat(out).isEqualTo("HTTP/1.1 200 OK\r\nconnection: close\r\n\r\n");
     assertThat(ex.rechunk).isFalse();
   }
+
+  @Test
+  void trailerLineRepeatingTheSecretIsDroppedAndTheOthersKept() {
+    Exchange ex = exchange(HttpVersion.HTTP_1_1, HttpMethod.GET);
+    ByteBuf in =
+        Unpooled.copiedBuffer(
+            "X-Checksum: abc\r\nX-Echo: Bearer " + TOKEN + "\r\nX-Other: 1\r\n\r\n",
+            StandardCharsets.ISO_8859_1);
+    ByteBuf out = ResponseHeads.trailers(in, ex.creds);
+    assertThat(out.toString(StandardCharsets.ISO_8859_1))
+        .isEqualTo("X-Checksum: abc\r\nX-Other: 1\r\n\r\n");
+    out.release();
+  }
 }
