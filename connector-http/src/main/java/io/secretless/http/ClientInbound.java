@@ -8,7 +8,7 @@ import java.util.ArrayDeque;
 /**
  * Client messages from the {@link RequestFramer} not yet forwarded (pipelined requests, a body
  * being buffered for signing): request heads, body slices, {@link RequestFramer#END} and {@link
- * RequestHead.Malformed}.
+ * MalformedRequest}.
  */
 final class ClientInbound {
   private final ArrayDeque<Object> queue = new ArrayDeque<>();

@@ -165,7 +165,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     if (m instanceof RequestHead r) {
       start(r);
-    } else if (m instanceof RequestHead.Malformed bad) {
+    } else if (m instanceof MalformedRequest bad) {
       listener.metrics().count(null, HttpMetrics.Outcome.REFUSED);
       respondError(bad.status, bad.getMessage(), false, false);
       return false;
@@ -182,7 +182,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       input(true);
       return false;
     }
-    if (m instanceof RequestHead.Malformed) {
+    if (m instanceof MalformedRequest) {
       closeClient(); // the rest of the connection cannot be framed
       return false;
     }
@@ -209,7 +209,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       state = State.WAITING;
       up.flush();
       upstream.awaitResponse(ex);
-    } else if (m instanceof RequestHead.Malformed bad) {
+    } else if (m instanceof MalformedRequest bad) {
       // The body broke off mid-way: the upstream got part of it and cannot be reused.
       listener.metrics().count(null, HttpMetrics.Outcome.REFUSED);
       if (ex.responseStarted) {

@@ -9,8 +9,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * Splits a client's bytes into requests without decoding them into HTTP objects: for each request a
  * {@link RequestHead}, then its body as slices of the bytes read (a chunked body with its chunk
  * sizes, extensions and trailers as they came), then {@link #END}. A request that cannot be
- * forwarded safely is passed on as a {@link RequestHead.Malformed} and everything after it is
- * dropped: the client gets the error and the connection closes.
+ * forwarded safely is passed on as a {@link MalformedRequest} and everything after it is dropped:
+ * the client gets the error and the connection closes.
  */
 final class RequestFramer extends ChannelInboundHandlerAdapter {
   /** Passed on after the last byte of each request. */
@@ -73,8 +73,8 @@ final class RequestFramer extends ChannelInboundHandlerAdapter {
     buf.release();
   }
 
-  private static RequestHead.Malformed tooLarge() {
-    return new RequestHead.Malformed(
+  private static MalformedRequest tooLarge() {
+    return new MalformedRequest(
         HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
         "the request line and headers exceed " + MAX_HEAD / 1024 + " KiB");
   }
@@ -101,7 +101,7 @@ final class RequestFramer extends ChannelInboundHandlerAdapter {
           int from = buf.readerIndex();
           int to = chunks.scan(buf, from, buf.writerIndex());
           if (to < 0) {
-            fail(ctx, RequestHead.Malformed.bad("malformed chunked body"));
+            fail(ctx, MalformedRequest.bad("malformed chunked body"));
             buf.skipBytes(buf.readableBytes());
             return;
           }
@@ -141,7 +141,7 @@ final class RequestFramer extends ChannelInboundHandlerAdapter {
     RequestHead head;
     try {
       head = RequestHead.parse(buf, start, end);
-    } catch (RequestHead.Malformed e) {
+    } catch (MalformedRequest e) {
       fail(ctx, e);
       return false;
     }
@@ -159,7 +159,7 @@ final class RequestFramer extends ChannelInboundHandlerAdapter {
     return true;
   }
 
-  private void fail(ChannelHandlerContext ctx, RequestHead.Malformed why) {
+  private void fail(ChannelHandlerContext ctx, MalformedRequest why) {
     state = State.FAILED;
     ctx.fireChannelRead(why);
   }

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -28,20 +27,6 @@ final class RequestHead {
     TRANSFER_ENCODING
   }
 
-  /** A request the broker refuses to parse: the status and message to answer with. */
-  static final class Malformed extends RuntimeException {
-    final HttpResponseStatus status;
-
-    Malformed(HttpResponseStatus status, String message) {
-      super(message, null, false, false);
-      this.status = status;
-    }
-
-    static Malformed bad(String why) {
-      return new Malformed(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request: " + why);
-    }
-  }
-
   private static final byte[] HOST = ascii("host");
   private static final byte[] CONNECTION = ascii("connection");
   private static final byte[] KEEP_ALIVE = ascii("keep-alive");
@@ -49,26 +34,6 @@ final class RequestHead {
   private static final byte[] PROXY = ascii("proxy-");
   private static final byte[] CONTENT_LENGTH = ascii("content-length");
   private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
-  private static final String[] METHODS = {
-    "GET", "POST", "PUT", "DELETE", "HEAD", "PATCH", "OPTIONS", "CONNECT", "TRACE"
-  };
-
-  /** RFC 9110 tchar. */
-  private static final boolean[] TOKEN = new boolean[256];
-
-  static {
-    for (int c = '0'; c <= '9'; c++) {
-      TOKEN[c] = true;
-    }
-    for (int c = 'a'; c <= 'z'; c++) {
-      TOKEN[c] = true;
-      TOKEN[c - 32] = true;
-    }
-    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-      TOKEN[c] = true;
-    }
-  }
-
   final byte[] bytes;
   private final int length;
   private String method;
@@ -96,7 +61,7 @@ final class RequestHead {
   /**
    * Parses the head in {@code buf} from {@code start} to {@code end} (just past its empty line).
    *
-   * @throws Malformed when it is not a request the broker forwards
+   * @throws MalformedRequest when it is not a request the broker forwards
    */
   static RequestHead parse(ByteBuf buf, int start, int end) {
     byte[] b = new byte[end - start];
@@ -117,7 +82,7 @@ final class RequestHead {
       }
       byte first = bytes[pos];
       if (first == ' ' || first == '\t') {
-        throw Malformed.bad("folded header line (obs-fold)");
+        throw MalformedRequest.bad("folded header line (obs-fold)");
       }
       Kind kind = header(pos, le);
       connection |= kind == Kind.HOP_BY_HOP && isName(headers - 1, CONNECTION);
@@ -136,69 +101,11 @@ final class RequestHead {
   /** Parses {@code method SP target SP HTTP/1.x CRLF}; returns where the headers start. */
   private int requestLine() {
     int eol = eol(0);
-    int sp1 = 0;
-    while (sp1 < eol && TOKEN[bytes[sp1] & 0xff]) {
-      sp1++;
-    }
-    if (sp1 == 0 || sp1 >= eol || bytes[sp1] != ' ') {
-      throw Malformed.bad("the request line must be METHOD SP TARGET SP HTTP/1.1");
-    }
-    int sp2 = sp1 + 1;
-    while (sp2 < eol && bytes[sp2] != ' ') {
-      int c = bytes[sp2] & 0xff;
-      if (c < 0x21 || c == 0x7f) {
-        throw Malformed.bad("control character in the request target");
-      }
-      sp2++;
-    }
-    if (sp2 == sp1 + 1 || sp2 >= eol) {
-      throw Malformed.bad("the request line must be METHOD SP TARGET SP HTTP/1.1");
-    }
-    version = version(sp2 + 1, eol);
-    method = method(sp1);
-    target = new String(bytes, sp1 + 1, sp2 - sp1 - 1, StandardCharsets.ISO_8859_1);
+    RequestLine line = RequestLine.parse(bytes, eol);
+    method = line.method();
+    target = line.target();
+    version = line.version();
     return eol + 2;
-  }
-
-  private HttpVersion version(int s, int e) {
-    if (e - s == 8
-        && bytes[s] == 'H'
-        && bytes[s + 1] == 'T'
-        && bytes[s + 2] == 'T'
-        && bytes[s + 3] == 'P'
-        && bytes[s + 4] == '/'
-        && bytes[s + 6] == '.'
-        && Character.isDigit(bytes[s + 5])
-        && Character.isDigit(bytes[s + 7])) {
-      if (bytes[s + 5] == '1' && bytes[s + 7] == '1') {
-        return HttpVersion.HTTP_1_1;
-      }
-      if (bytes[s + 5] == '1' && bytes[s + 7] == '0') {
-        return HttpVersion.HTTP_1_0;
-      }
-      throw new Malformed(
-          HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED,
-          "HTTP version "
-              + new String(bytes, s + 5, 3, StandardCharsets.US_ASCII)
-              + " is not supported: the broker speaks HTTP/1.1 and HTTP/1.0");
-    }
-    throw Malformed.bad("the request line must end with HTTP/1.1 or HTTP/1.0");
-  }
-
-  private String method(int end) {
-    outer:
-    for (String m : METHODS) {
-      if (m.length() != end) {
-        continue;
-      }
-      for (int i = 0; i < end; i++) {
-        if (bytes[i] != m.charAt(i)) {
-          continue outer;
-        }
-      }
-      return m;
-    }
-    return asString(0, end);
   }
 
   private String asString(int from, int to) {
@@ -208,11 +115,11 @@ final class RequestHead {
   /** Parses the header line {@code [start, end)}; returns its kind. */
   private Kind header(int start, int end) {
     int colon = start;
-    while (colon < end && TOKEN[bytes[colon] & 0xff]) {
+    while (colon < end && RequestLine.isToken(bytes[colon])) {
       colon++;
     }
     if (colon == start || colon == end || bytes[colon] != ':') {
-      throw Malformed.bad(
+      throw MalformedRequest.bad(
           colon < end && (bytes[colon] == ' ' || bytes[colon] == '\t')
               ? "whitespace between a header name and its colon"
               : "a header line without a valid name and colon");
@@ -220,7 +127,7 @@ final class RequestHead {
     for (int i = colon + 1; i < end; i++) {
       int c = bytes[i] & 0xff;
       if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        throw Malformed.bad("control character in a header value");
+        throw MalformedRequest.bad("control character in a header value");
       }
     }
     if (headers == lineStart.length) {
@@ -239,7 +146,7 @@ final class RequestHead {
     switch (kind) {
       case HOST -> {
         if (hasHost) {
-          throw Malformed.bad("more than one Host header");
+          throw MalformedRequest.bad("more than one Host header");
         }
         hasHost = true;
       }
@@ -289,18 +196,18 @@ final class RequestHead {
   /** One Content-Length of 1 to 18 digits; a second one, even equal, is refused (as Netty did). */
   private void contentLength(int start, int end) {
     if (contentLength >= 0) {
-      throw Malformed.bad("more than one Content-Length header");
+      throw MalformedRequest.bad("more than one Content-Length header");
     }
     int s = skipSpace(start, end);
     int e = trimEnd(s, end);
     if (s == e || e - s > 18) {
-      throw Malformed.bad("Content-Length must be a number");
+      throw MalformedRequest.bad("Content-Length must be a number");
     }
     long n = 0;
     for (int i = s; i < e; i++) {
       byte b = bytes[i];
       if (b < '0' || b > '9') {
-        throw Malformed.bad("Content-Length must be a number");
+        throw MalformedRequest.bad("Content-Length must be a number");
       }
       n = n * 10 + (b - '0');
     }
@@ -314,10 +221,10 @@ final class RequestHead {
    */
   private void transferEncoding() {
     if (version != HttpVersion.HTTP_1_1) {
-      throw Malformed.bad("Transfer-Encoding in an HTTP/1.0 request");
+      throw MalformedRequest.bad("Transfer-Encoding in an HTTP/1.0 request");
     }
     if (contentLength >= 0) {
-      throw Malformed.bad("both Content-Length and Transfer-Encoding");
+      throw MalformedRequest.bad("both Content-Length and Transfer-Encoding");
     }
     int chunks = 0;
     boolean last = false;
@@ -335,7 +242,7 @@ final class RequestHead {
       }
     }
     if (chunks != 1 || !last) {
-      throw Malformed.bad("Transfer-Encoding must end with chunked (and name it once)");
+      throw MalformedRequest.bad("Transfer-Encoding must end with chunked (and name it once)");
     }
     chunked = true;
   }
@@ -392,16 +299,16 @@ final class RequestHead {
     for (int i = pos; i < length; i++) {
       byte b = bytes[i];
       if (b == '\n') {
-        throw Malformed.bad("a line ending in a bare LF (CR LF required)");
+        throw MalformedRequest.bad("a line ending in a bare LF (CR LF required)");
       }
       if (b == '\r') {
         if (i + 1 >= length || bytes[i + 1] != '\n') {
-          throw Malformed.bad("a bare CR");
+          throw MalformedRequest.bad("a bare CR");
         }
         return i;
       }
     }
-    throw Malformed.bad("the head does not end with an empty line");
+    throw MalformedRequest.bad("the head does not end with an empty line");
   }
 
   String method() {

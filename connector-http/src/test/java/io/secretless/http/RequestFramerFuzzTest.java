@@ -42,7 +42,7 @@ class RequestFramerFuzzTest {
                 } else if (msg == RequestFramer.END) {
                   out.add("END " + body);
                   body.setLength(0);
-                } else if (msg instanceof RequestHead.Malformed m) {
+                } else if (msg instanceof MalformedRequest m) {
                   out.add(m.status.code() + " " + m.getMessage());
                   body.setLength(0); // slices of a broken body may have gone before it
                 } else {

@@ -35,7 +35,7 @@ class RequestFramerTest {
       } else if (msg == RequestFramer.END) {
         events.add("END " + body);
         body.setLength(0);
-      } else if (msg instanceof RequestHead.Malformed m) {
+      } else if (msg instanceof MalformedRequest m) {
         events.add(m.status.code() + " " + m.getMessage());
       }
     }
