@@ -83,7 +83,7 @@ final class BackendReset extends ChannelInboundHandlerAdapter {
         }
         case 'S' -> {
           ParameterStatus status = (ParameterStatus) BackendDecoder.decodeBody(tag, body);
-          backend.parameters().put(status.name(), status.value());
+          backend.parameter(status.name(), status.value());
         }
         case 'Z' ->
             end(ctx, body.readableBytes() == 1 && body.getByte(0) == 'I' ? null : "reset_failed");

@@ -1,8 +1,10 @@
 package io.secretless.pg;
 
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.secretless.pg.message.BackendKeyData;
 import io.secretless.pg.message.CancelRequest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,11 +16,28 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection.
  */
 final class CancelKeys {
-  private final SecureRandom random = new SecureRandom();
+  /**
+   * A DRBG per thread (event loops register keys): the default NativePRNG takes a lock shared by
+   * the whole JVM and mixes in /dev/urandom reads on every call, which showed in profiles of
+   * connection churn. Each DRBG instance is seeded from the system's entropy source.
+   */
+  private static final FastThreadLocal<SecureRandom> RANDOM =
+      new FastThreadLocal<>() {
+        @Override
+        protected SecureRandom initialValue() {
+          try {
+            return SecureRandom.getInstance("DRBG");
+          } catch (NoSuchAlgorithmException e) {
+            return new SecureRandom();
+          }
+        }
+      };
+
   private final ConcurrentHashMap<Long, BackendKeyData> keys = new ConcurrentHashMap<>();
 
   /** Registers the backend's key for {@code client}; returns the key to give the client. */
   BackendKeyData register(Channel client, BackendKeyData backend) {
+    SecureRandom random = RANDOM.get();
     while (true) {
       BackendKeyData mine =
           new BackendKeyData(random.nextInt(1, Integer.MAX_VALUE), random.nextInt());

@@ -8,7 +8,6 @@ import io.secretless.config.ServiceConfig;
 import io.secretless.connector.ConnectorSession;
 import io.secretless.connector.FailureReason;
 import io.secretless.credentials.Credentials;
-import io.secretless.pg.message.AuthenticationOk;
 import io.secretless.pg.message.BackendDecoder;
 import io.secretless.pg.message.BackendKeyData;
 import io.secretless.pg.message.BackendMessage;
@@ -42,6 +41,7 @@ final class PgHandshake {
   static final String FRONTEND_SCANNER = "pg-frontend-scanner";
   static final String BACKEND_SCANNER = "pg-backend-scanner";
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  private static final int GREETING_TAIL = 13 + 6; // BackendKeyData, ReadyForQuery
 
   private final BoundPgConnector connector;
   private final ConnectorSession session;
@@ -145,9 +145,8 @@ final class PgHandshake {
     if (startup.minorVersion() > 0 || !protocolOptions.isEmpty()) {
       writeToClient(new NegotiateProtocolVersion(0, protocolOptions));
     }
-    session
-        .credentials(service)
-        .thenApplyAsync(c -> BackendTarget.prepare(c, connector.backendTls()), connector.blocking())
+    connector
+        .prepare(session)
         .whenCompleteAsync(
             (target, error) -> {
               if (error != null) {
@@ -185,9 +184,9 @@ final class PgHandshake {
     target.credentials().close();
     pooled = idle;
     backend = idle.channel();
-    ByteBuf out = client.alloc().buffer(512);
-    new AuthenticationOk().encode(out);
-    idle.parameters().forEach((name, value) -> new ParameterStatus(name, value).encode(out));
+    byte[] greeting = idle.greeting();
+    ByteBuf out = client.alloc().buffer(greeting.length + GREETING_TAIL);
+    out.writeBytes(greeting);
     connector.cancelKeys().register(client, idle.backendKey()).encode(out);
     new ReadyForQuery('I').encode(out);
     client.write(out);
