@@ -32,6 +32,15 @@ final class Relay extends ChannelInboundHandlerAdapter {
   private boolean detached;
   private boolean closing;
 
+  /**
+   * Not sharable; said directly because Netty's default answer looks the class up in a per-thread
+   * WeakHashMap on every pipeline add, which showed in profiles of connection churn.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
+  }
+
   Relay(Channel peer, Counter bytes) {
     this(peer, bytes, p -> false);
   }

@@ -28,6 +28,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean startupSeen;
   private final java.util.Set<String> asked = new java.util.HashSet<>();
 
+  /**
+   * Not sharable; said directly because Netty's default answer looks the class up in a per-thread
+   * WeakHashMap on every pipeline add, which showed in profiles of connection churn.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
+  }
+
   FrontendHandler(PgHandshake handshake, Optional<SslContext> tls) {
     this.handshake = handshake;
     this.tls = tls;
