@@ -133,10 +133,18 @@ final class Relay extends ChannelInboundHandlerAdapter {
       return false;
     }
     detached = true;
-    if (peer.pipeline().get(NAME) != null) {
-      peer.pipeline().remove(NAME);
+    if (peer.eventLoop().inEventLoop()) {
+      removeRelay(peer);
+    } else {
+      peer.eventLoop().execute(() -> removeRelay(peer)); // after its set-up, also queued there
     }
     return true;
+  }
+
+  private static void removeRelay(Channel channel) {
+    if (channel.pipeline().get(NAME) != null) {
+      channel.pipeline().remove(NAME);
+    }
   }
 
   private void closeBoth(Channel self) {

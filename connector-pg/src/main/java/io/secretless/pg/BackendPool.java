@@ -32,9 +32,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Authenticated backend connections of one service, kept between clients (a session pool, like
  * pgbouncer's {@code pool_mode = session}). A client whose session ends idle gives its backend back
- * ({@link #reclaim}); the backend is reset ({@link BackendReset}) and parked; the next client on
- * the same event loop whose login would be identical ({@link #key}) gets it instead of a new login.
- * Anything doubtful closes the backend instead.
+ * ({@link #reclaim}); the backend is reset ({@link BackendReset}) and parked; the next client whose
+ * login would be identical ({@link #key}) gets it instead of a new login, preferably one parked on
+ * the client's own event loop. Anything doubtful closes the backend instead.
  *
  * <p>Threads: the idle lists are guarded by this object's lock; whoever removes a backend from them
  * owns it (the taker, its expiry, its watch, or {@link #close}).
@@ -146,10 +146,10 @@ final class BackendPool implements AutoCloseable {
   }
 
   /**
-   * A parked backend for {@code key} on {@code loop} (the client's), most recently parked first.
-   * Only the client's loop: a Netty channel belongs to one event loop, and a relay between channels
-   * of two loops stalled under load in testing (pgbench -S -c 8; cause not found), so the pool does
-   * not cross loops.
+   * A parked backend for {@code key}: the most recently parked one on {@code loop} (the client's)
+   * if there is one, else the most recently parked one of another loop. A backend of another loop
+   * stays on its own loop: every change to its pipeline is made there (see {@link #reclaim} and
+   * {@link PgHandshake#relay}), and the relay between the two loops is the broker's.
    */
   Optional<PooledBackend> take(EventExecutor loop, String key) {
     for (int tries = 0; tries <= settings.maxIdle(); tries++) {
@@ -185,7 +185,7 @@ final class BackendPool implements AutoCloseable {
       }
     }
     if (found == null) {
-      return null;
+      found = queue.pollLast(); // another loop's: still far cheaper than a new login
     }
     idleCount.decrementAndGet();
     found.cancelExpiry();
@@ -204,17 +204,32 @@ final class BackendPool implements AutoCloseable {
       discarded.get("client_not_idle").increment();
       return false;
     }
-    ChannelPipeline pipeline = backend.channel().pipeline();
-    if (pipeline.get(PgHandshake.BACKEND_SCANNER) != null) {
-      pipeline.remove(PgHandshake.BACKEND_SCANNER);
-    }
     if (backend.ageNanos() >= settings.maxLifetime().toNanos()) {
       terminate(backend, "max_lifetime");
+      return true;
+    }
+    Channel channel = backend.channel();
+    if (channel.eventLoop().inEventLoop()) {
+      startReset(backend);
     } else {
-      pipeline.addLast(
-          BackendReset.NAME, new BackendReset(this, backend, settings.resetQuery(), RESET_TIMEOUT));
+      channel.eventLoop().execute(() -> startReset(backend)); // the client's loop is another
     }
     return true;
+  }
+
+  /**
+   * On the backend's loop: the reset takes the place of the session's scanner, in front of the
+   * broker's relay, so its answer never reaches the relay even if the broker removes the relay only
+   * after the reset started.
+   */
+  private void startReset(PooledBackend backend) {
+    ChannelPipeline pipeline = backend.channel().pipeline();
+    BackendReset reset = new BackendReset(this, backend, settings.resetQuery(), RESET_TIMEOUT);
+    if (pipeline.get(PgHandshake.BACKEND_SCANNER) != null) {
+      pipeline.replace(PgHandshake.BACKEND_SCANNER, BackendReset.NAME, reset);
+    } else {
+      pipeline.addLast(BackendReset.NAME, reset);
+    }
   }
 
   /** The reset succeeded: keep the backend for the next client, unless the pool is full. */

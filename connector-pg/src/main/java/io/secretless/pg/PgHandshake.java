@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * One client connection from accept to relay: the client's StartupMessage, the credentials, the
  * backend login, then the hand-over to the broker's relay. Every failure ends in {@link #fail}: a
  * FATAL ErrorResponse to the client, credentials zeroed, the backend closed, {@code session.fail}.
- * Runs on the client's event loop only.
+ * Runs on the client's event loop; a pooled backend may belong to another loop, and its pipeline is
+ * then changed only by tasks queued on that loop.
  */
 final class PgHandshake {
   static final String FRONTEND_DECODER = "pg-frontend-decoder";
@@ -275,7 +276,12 @@ final class PgHandshake {
       FrontendScanner fromClient = new FrontendScanner(state);
       BackendScanner fromBackend = new BackendScanner(state);
       client.pipeline().addLast(FRONTEND_SCANNER, fromClient);
-      backend.pipeline().addLast(BACKEND_SCANNER, fromBackend);
+      if (backend.eventLoop().inEventLoop()) {
+        backend.pipeline().addLast(BACKEND_SCANNER, fromBackend);
+      } else { // a pooled backend of another loop: queued there before the broker's relay set-up
+        Channel lent = backend;
+        lent.eventLoop().execute(() -> lent.pipeline().addLast(BACKEND_SCANNER, fromBackend));
+      }
       backendBytes.forEach(fromBackend::observe);
       clientBytes.forEach(fromClient::observe);
     }
