@@ -42,6 +42,10 @@ final class PgHandshake {
   static final String FRONTEND_SCANNER = "pg-frontend-scanner";
   static final String BACKEND_SCANNER = "pg-backend-scanner";
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Client bytes held during the login beyond which the broker stops reading (backpressure). */
+  static final int READ_AHEAD_LIMIT = 64 * 1024;
+
   private static final int GREETING_TAIL = 13 + 6; // BackendKeyData, ReadyForQuery
 
   private final BoundPgConnector connector;
@@ -250,6 +254,15 @@ final class PgHandshake {
   /** Bytes the backend sent after ReadyForQuery, to forward before relaying. */
   void heldFromBackend(ByteBuf bytes) {
     hold(backendBytes, bytes);
+  }
+
+  /** How many bytes the client sent after its StartupMessage that wait for the relay. */
+  int heldFromClient() {
+    int n = 0;
+    for (ByteBuf b : clientBytes) {
+      n += b.readableBytes();
+    }
+    return n;
   }
 
   private void hold(List<ByteBuf> held, ByteBuf bytes) {

@@ -185,7 +185,9 @@ class BackendPoolIT {
           metric(broker, "secretless_connections_accepted_total", "service=\"pool-x\"");
       double reused = metric(broker, "secretless_pg_pool_reused_total", "");
       assertThat(accepted).isGreaterThan(50);
-      assertThat(accepted - reused).as("new logins").isLessThanOrEqualTo(16);
+      // At most the 8 clients' backends plus the parked ones (maxIdle 20): a client reconnecting
+      // while its old backend is still being reset needs another.
+      assertThat(accepted - reused).as("new logins").isLessThanOrEqualTo(28);
       assertThat(discarded(broker, "reset_failed")).isZero();
       assertThat(discarded(broker, "client_not_idle")).isZero();
       assertThat(broker.failures()).isZero();
