@@ -285,6 +285,10 @@ final class BackendPool implements AutoCloseable {
       close(b, "backend_closed");
       return;
     }
+    // The watch goes in before the backend is visible to other loops' takers: added after, it
+    // could land behind the relay of a client that took the backend meanwhile and swallow that
+    // client's answers (the cross-loop stall, reproduced with bench-style pgbench -C churn).
+    channel.pipeline().addLast(IdleBackendWatch.NAME, new IdleBackendWatch(this, b));
     String refused = null;
     synchronized (this) {
       if (closed) {
@@ -305,9 +309,8 @@ final class BackendPool implements AutoCloseable {
       }
     }
     if (refused != null) {
+      removeWatch(b);
       terminate(b, refused);
-    } else {
-      channel.pipeline().addLast(IdleBackendWatch.NAME, new IdleBackendWatch(this, b));
     }
   }
 
