@@ -9,11 +9,15 @@
 #
 #   bench/pg.sh          # needs the test servers: scripts/test-servers.sh up (or ./run-tests)
 #   PGB_ARGS="-c 8 -j 2 -T 10" IDLE=1000 WARM_C=30 bench/pg.sh
+#   BASELINE=/tmp/old bench/pg.sh   # also measures the broker of another checkout (e.g. made with
+#                                   # git archive main | tar -x -C /tmp/old), right after this one
+#                                   # in each mode, same config, own ports; BASELINE_JAVA_OPTS for it
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 PGB_ARGS=${PGB_ARGS:--c 8 -j 2 -T 10}
 IDLE=${IDLE:-1000}
+BASELINE=${BASELINE:-}
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 [ -f /tmp/secretless-test/env.sh ] || {
@@ -76,8 +80,8 @@ echo "bench: starting ./secretless broker -f $work/secretless.yml" >&2
 ./secretless broker -f "$work/secretless.yml" --admin-address "127.0.0.1:$a_port" > "$work/broker.log" 2>&1 &
 broker_pid=$!
 cleanup() {
-  kill "$broker_pid" 2>/dev/null || true
-  wait "$broker_pid" 2>/dev/null || true
+  kill "$broker_pid" ${baseline_pid:-} 2>/dev/null || true
+  wait "$broker_pid" ${baseline_pid:-} 2>/dev/null || true
   if [ -n "${own_pgbouncer:-}" ]; then (export STATE=$work; source scripts/servers/30-pgbouncer.sh; down); fi
   rm -rf "$work"
 }
@@ -90,6 +94,22 @@ done
 curl -fs "http://127.0.0.1:$a_port/ready" >/dev/null || { echo "bench: broker not ready" >&2; exit 1; }
 java_pid=$(pgrep -P "$broker_pid" java || echo "$broker_pid")
 
+# The baseline broker (BASELINE=DIR): same services on its own ports.
+if [ -n "$BASELINE" ]; then
+  bb_port=$(free_port); ba_port=$(free_port)
+  sed -e "s#127.0.0.1:$b_port#127.0.0.1:$bb_port#" -e "/^  pg-idle:/,\$d" "$work/secretless.yml" > "$work/baseline.yml"
+  echo "bench: starting $BASELINE/secretless broker -f $work/baseline.yml" >&2
+  SECRETLESS_JAVA_OPTS=${BASELINE_JAVA_OPTS:-} "$BASELINE/secretless" broker -f "$work/baseline.yml" \
+    --admin-address "127.0.0.1:$ba_port" > "$work/baseline.log" 2>&1 &
+  baseline_pid=$!
+  for _ in $(seq 1 600); do
+    curl -fs "http://127.0.0.1:$ba_port/ready" >/dev/null 2>&1 && break
+    kill -0 "$baseline_pid" 2>/dev/null || { echo "bench: baseline exited" >&2; cat "$work/baseline.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  baseline_java=$(pgrep -P "$baseline_pid" java || echo "$baseline_pid")
+fi
+
 pgb() { # host port user extra-args... -> tps (full output in $work/pgbench.out)
   local out
   out=$("$bin/pgbench" -n -S $PGB_ARGS "${@:4}" -h "$1" -p "$2" -U "$3" benchdb 2>&1) || {
@@ -97,28 +117,42 @@ pgb() { # host port user extra-args... -> tps (full output in $work/pgbench.out)
   printf '%s\n' "$out" > "$work/pgbench.out"
   awk '/^tps/ {print $3; exit}' <<<"$out"
 }
-# The broker's CPU time (utime+stime, clock ticks) from /proc.
-ticks() { awk '{print $14 + $15}' "/proc/$java_pid/stat"; }
+# A broker's CPU time (utime+stime, clock ticks) from /proc.
+ticks() { awk '{print $14 + $15}' "/proc/${1:-$java_pid}/stat"; }
 hz=$(getconf CLK_TCK)
 direct() { PGSSLMODE=require PGPASSWORD=$BENCH_PG_PASSWORD pgb 127.0.0.1 "$pg_port" "$user" "$@"; }
 bouncer() { PGSSLMODE=disable pgb 127.0.0.1 "$pgb_port" "$user" "$@"; }
 broker() { PGSSLMODE=disable pgb 127.0.0.1 "$b_port" app "$@"; }
+baseline() { PGSSLMODE=disable pgb 127.0.0.1 "$bb_port" app "$@"; }
+txns() { awk '/number of transactions actually processed/ {print $6; exit}' "$work/pgbench.out"; }
+per_txn() { awk -v t="$1" -v n="${2:-0}" -v hz="$hz" 'BEGIN{printf "%.1f us", (n>0)?t*1e6/hz/n:0}'; }
 
 # JIT warm-up of the broker (not measured). The connect path (-C) takes longer: per-thread CPU
 # from /proc showed C2 still compiling it after 10-20 s of -C load, settled after ~40 s.
 PGB_ARGS="-c 8 -j 2 -T 10" broker >/dev/null
 PGB_ARGS="-c 8 -j 2 -T ${WARM_C:-30}" broker -C >/dev/null
+if [ -n "$BASELINE" ]; then
+  PGB_ARGS="-c 8 -j 2 -T 10" baseline >/dev/null
+  PGB_ARGS="-c 8 -j 2 -T ${WARM_C:-30}" baseline -C >/dev/null
+fi
 
 echo "pgbench -n -S $PGB_ARGS, backend TLS (sslmode=require), SCRAM-SHA-256; tps (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 printf '%-22s %12s %12s %12s %16s %18s %16s\n' mode direct pgbouncer broker broker/direct broker/pgbouncer 'broker CPU/txn'
 for mode in "" "-C"; do
   d=$(direct $mode); p=$(bouncer $mode)
   t0=$(ticks); b=$(broker $mode); t1=$(ticks)
-  n=$(awk '/number of transactions actually processed/ {print $6; exit}' "$work/pgbench.out")
+  n=$(txns)
   printf '%-22s %12.0f %12.0f %12.0f %16s %18s %16s\n' "-S ${mode:-(persistent)}" "$d" "$p" "$b" \
     "$(awk -v a="$b" -v b="$d" 'BEGIN{printf "%.2fx", (b>0)?a/b:0}')" \
     "$(awk -v a="$b" -v b="$p" 'BEGIN{printf "%.2fx", (b>0)?a/b:0}')" \
-    "$(awk -v t="$((t1 - t0))" -v n="${n:-0}" -v hz="$hz" 'BEGIN{printf "%.1f us", (n>0)?t*1e6/hz/n:0}')"
+    "$(per_txn "$((t1 - t0))" "$n")"
+  if [ -n "$BASELINE" ]; then
+    t0=$(ticks "$baseline_java"); o=$(baseline $mode); t1=$(ticks "$baseline_java")
+    printf '%-22s %12s %12s %12.0f %16s %18s %16s\n' "  baseline" "" "" "$o" \
+      "$(awk -v a="$o" -v b="$d" 'BEGIN{printf "%.2fx", (b>0)?a/b:0}')" \
+      "$(awk -v a="$o" -v b="$p" 'BEGIN{printf "%.2fx", (b>0)?a/b:0}')" \
+      "$(per_txn "$((t1 - t0))" "$(txns)")"
+  fi
 done
 pooled=$(curl -fs "http://127.0.0.1:$a_port/metrics" | awk '/^secretless_pg_pool_reused_total\{service="pg-bench"/ {print $2}')
 echo "broker backend logins reused from its pool (all runs, warm-up included): ${pooled:-none (no pool)}"

@@ -131,18 +131,31 @@ final class ClientSession implements ConnectorSession {
           client
               .pipeline()
               .addLast(Relay.NAME, new Relay(backend, meters.clientToBackend(), reclaim));
-          backend.pipeline().addLast(Relay.NAME, new Relay(client, meters.backendToClient()));
-          if (!backend.isActive()) {
-            client.close();
-            return;
+          Relay toClient = new Relay(client, meters.backendToClient());
+          if (backend.eventLoop().inEventLoop()) {
+            startBackendSide(backend, toClient);
+          } else {
+            // A pooled backend of another event loop: its pipeline changes only on its own loop.
+            // Added from here, the relay would wait for its handlerAdded on that loop, and Netty
+            // passes events by a handler in that state.
+            backend.eventLoop().execute(() -> startBackendSide(backend, toClient));
           }
           if (clientInputEnded) {
             client.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
           } else {
             client.read();
           }
-          backend.read();
         });
+  }
+
+  /** On the backend's event loop: its relay toward the client, then the first read. */
+  private void startBackendSide(Channel backend, Relay toClient) {
+    backend.pipeline().addLast(Relay.NAME, toClient);
+    if (backend.isActive()) {
+      backend.read();
+    } else {
+      client.close();
+    }
   }
 
   @Override

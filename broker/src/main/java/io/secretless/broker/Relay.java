@@ -32,6 +32,15 @@ final class Relay extends ChannelInboundHandlerAdapter {
   private boolean detached;
   private boolean closing;
 
+  /**
+   * Not sharable; said directly because Netty's default answer looks the class up in a per-thread
+   * WeakHashMap on every pipeline add, which showed in profiles of connection churn.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
+  }
+
   Relay(Channel peer, Counter bytes) {
     this(peer, bytes, p -> false);
   }
@@ -124,10 +133,18 @@ final class Relay extends ChannelInboundHandlerAdapter {
       return false;
     }
     detached = true;
-    if (peer.pipeline().get(NAME) != null) {
-      peer.pipeline().remove(NAME);
+    if (peer.eventLoop().inEventLoop()) {
+      removeRelay(peer);
+    } else {
+      peer.eventLoop().execute(() -> removeRelay(peer)); // after its set-up, also queued there
     }
     return true;
+  }
+
+  private static void removeRelay(Channel channel) {
+    if (channel.pipeline().get(NAME) != null) {
+      channel.pipeline().remove(NAME);
+    }
   }
 
   private void closeBoth(Channel self) {

@@ -27,9 +27,11 @@ public interface ConnectorSession {
   Bootstrap backend();
 
   /**
-   * Handshake done: the broker relays bytes between client and backend from now on. Remove every
-   * handler of yours from both pipelines first (TLS handlers stay), and write any bytes you hold
-   * for the other side before calling this.
+   * Handshake done: the broker relays bytes between client and backend from now on. The backend may
+   * belong to another event loop than the client (a pooled backend): the broker then sets up its
+   * side of the relay by a task queued on the backend's loop. Remove every handler of yours from
+   * both pipelines first (TLS handlers stay), and write any bytes you hold for the other side
+   * before calling this.
    */
   default void relay(Channel backend) {
     relay(backend, b -> false);
@@ -39,9 +41,11 @@ public interface ConnectorSession {
    * As {@link #relay(Channel)}, but when the client side ends (it closes, or shuts its output)
    * while the backend is still open, the broker first asks {@code reclaim} on the event loop
    * whether the connector takes the backend back (a session pool). If it returns true, the broker
-   * removes its relay handler from the backend right away, before any further event on it, and
-   * never touches the backend again: the connector owns it and must eventually close it. If it
-   * returns false, the backend is closed or half-closed as usual.
+   * removes its relay handler from the backend on the backend's event loop (right away when that is
+   * the client's loop, else as a task queued there: make your own pipeline changes there too, and
+   * keep the relay from seeing what you read, e.g. with a handler in front of it), and never
+   * touches the backend again: the connector owns it and must eventually close it. If it returns
+   * false, the backend is closed or half-closed as usual.
    */
   void relay(Channel backend, Predicate<Channel> reclaim);
 

@@ -51,6 +51,15 @@ final class BackendLogin extends ChannelInboundHandlerAdapter {
     this.startupParameters = startupParameters;
   }
 
+  /**
+   * Not sharable; said directly because Netty's default answer looks the class up in a per-thread
+   * WeakHashMap on every pipeline add, which showed in profiles of connection churn.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
+  }
+
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;

@@ -10,7 +10,6 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.secretless.core.Secret;
 import io.secretless.pg.message.Terminate;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -32,9 +31,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * Authenticated backend connections of one service, kept between clients (a session pool, like
  * pgbouncer's {@code pool_mode = session}). A client whose session ends idle gives its backend back
- * ({@link #reclaim}); the backend is reset ({@link BackendReset}) and parked; the next client on
- * the same event loop whose login would be identical ({@link #key}) gets it instead of a new login.
- * Anything doubtful closes the backend instead.
+ * ({@link #reclaim}); the backend is reset ({@link BackendReset}) and parked; the next client whose
+ * login would be identical ({@link #key}) gets it instead of a new login, preferably one parked on
+ * the client's own event loop. Anything doubtful closes the backend instead.
  *
  * <p>Threads: the idle lists are guarded by this object's lock; whoever removes a backend from them
  * owns it (the taker, its expiry, its watch, or {@link #close}).
@@ -62,6 +61,14 @@ final class BackendPool implements AutoCloseable {
         @Override
         protected Mac initialValue() {
           return newMac();
+        }
+      };
+
+  private final FastThreadLocal<KeyInput> keyInputs =
+      new FastThreadLocal<>() {
+        @Override
+        protected KeyInput initialValue() {
+          return new KeyInput();
         }
       };
 
@@ -100,29 +107,35 @@ final class BackendPool implements AutoCloseable {
    * secrets themselves are not kept.
    */
   String key(BackendSettings s, Map<String, String> startupParameters) {
+    KeyInput in = keyInputs.get(); // everything into one buffer, then one HMAC call
     try {
-      Mac mac = macs.get(); // doFinal below leaves it reset for the next key
-      add(mac, s.host());
-      add(mac, Integer.toString(s.port()));
-      add(mac, s.username());
-      add(mac, s.sslMode().text());
-      add(mac, s.sslHost().orElse("\0"));
+      in.add(s.host());
+      in.add(Integer.toString(s.port()));
+      in.add(s.username());
+      in.add(s.sslMode().text());
+      in.add(s.sslHost().orElse("\0"));
       for (Optional<Secret> secret :
           List.of(s.password(), s.sslRootCert(), s.sslCert(), s.sslKey())) {
-        byte[] value = secret.map(Secret::reveal).orElse(new byte[0]);
-        mac.update((byte) (secret.isPresent() ? 1 : 0));
-        add(mac, value);
-        Arrays.fill(value, (byte) 0);
+        in.add(secret.isPresent() ? 1 : 0);
+        if (secret.isPresent()) {
+          byte[] value = secret.get().reveal();
+          in.add(value);
+          Arrays.fill(value, (byte) 0);
+        }
       }
       startupParameters.forEach(
           (name, value) -> {
-            add(mac, name);
-            add(mac, value);
+            in.add(name);
+            in.add(value);
           });
+      Mac mac = macs.get(); // doFinal leaves it reset for the next key
+      mac.update(in.bytes, 0, in.length);
       return Base64.getEncoder().encodeToString(mac.doFinal());
     } catch (IllegalStateException e) {
       macs.remove(); // a half-used Mac is not reused
       throw e;
+    } finally {
+      in.clear();
     }
   }
 
@@ -136,20 +149,53 @@ final class BackendPool implements AutoCloseable {
     }
   }
 
-  private static void add(Mac mac, String text) {
-    add(mac, text.getBytes(StandardCharsets.UTF_8));
-  }
+  /**
+   * The pool key's input, length-prefixed fields in one growable buffer per thread, zeroed after
+   * each key (it holds the password while the key is computed). The Mac gets one call instead of
+   * some twenty small ones, each through the JCE's delegation (the key showed in churn profiles).
+   */
+  private static final class KeyInput {
+    private byte[] bytes = new byte[512];
+    private int length;
 
-  private static void add(Mac mac, byte[] bytes) {
-    mac.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
-    mac.update(bytes);
+    void add(String text) {
+      add(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void add(byte[] value) {
+      ensure(4 + value.length);
+      bytes[length++] = (byte) (value.length >>> 24);
+      bytes[length++] = (byte) (value.length >>> 16);
+      bytes[length++] = (byte) (value.length >>> 8);
+      bytes[length++] = (byte) value.length;
+      System.arraycopy(value, 0, bytes, length, value.length);
+      length += value.length;
+    }
+
+    void add(int flag) {
+      ensure(1);
+      bytes[length++] = (byte) flag;
+    }
+
+    private void ensure(int more) {
+      if (length + more > bytes.length) {
+        byte[] bigger = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
+        Arrays.fill(bytes, (byte) 0);
+        bytes = bigger;
+      }
+    }
+
+    void clear() {
+      Arrays.fill(bytes, 0, length, (byte) 0);
+      length = 0;
+    }
   }
 
   /**
-   * A parked backend for {@code key} on {@code loop} (the client's), most recently parked first.
-   * Only the client's loop: a Netty channel belongs to one event loop, and a relay between channels
-   * of two loops stalled under load in testing (pgbench -S -c 8; cause not found), so the pool does
-   * not cross loops.
+   * A parked backend for {@code key}: the most recently parked one on {@code loop} (the client's)
+   * if there is one, else the most recently parked one of another loop. A backend of another loop
+   * stays on its own loop: every change to its pipeline is made there (see {@link #reclaim} and
+   * {@link PgHandshake#relay}), and the relay between the two loops is the broker's.
    */
   Optional<PooledBackend> take(EventExecutor loop, String key) {
     for (int tries = 0; tries <= settings.maxIdle(); tries++) {
@@ -185,7 +231,7 @@ final class BackendPool implements AutoCloseable {
       }
     }
     if (found == null) {
-      return null;
+      found = queue.pollLast(); // another loop's: still far cheaper than a new login
     }
     idleCount.decrementAndGet();
     found.cancelExpiry();
@@ -204,17 +250,32 @@ final class BackendPool implements AutoCloseable {
       discarded.get("client_not_idle").increment();
       return false;
     }
-    ChannelPipeline pipeline = backend.channel().pipeline();
-    if (pipeline.get(PgHandshake.BACKEND_SCANNER) != null) {
-      pipeline.remove(PgHandshake.BACKEND_SCANNER);
-    }
     if (backend.ageNanos() >= settings.maxLifetime().toNanos()) {
       terminate(backend, "max_lifetime");
+      return true;
+    }
+    Channel channel = backend.channel();
+    if (channel.eventLoop().inEventLoop()) {
+      startReset(backend);
     } else {
-      pipeline.addLast(
-          BackendReset.NAME, new BackendReset(this, backend, settings.resetQuery(), RESET_TIMEOUT));
+      channel.eventLoop().execute(() -> startReset(backend)); // the client's loop is another
     }
     return true;
+  }
+
+  /**
+   * On the backend's loop: the reset takes the place of the session's scanner, in front of the
+   * broker's relay, so its answer never reaches the relay even if the broker removes the relay only
+   * after the reset started.
+   */
+  private void startReset(PooledBackend backend) {
+    ChannelPipeline pipeline = backend.channel().pipeline();
+    BackendReset reset = new BackendReset(this, backend, settings.resetQuery(), RESET_TIMEOUT);
+    if (pipeline.get(PgHandshake.BACKEND_SCANNER) != null) {
+      pipeline.replace(PgHandshake.BACKEND_SCANNER, BackendReset.NAME, reset);
+    } else {
+      pipeline.addLast(BackendReset.NAME, reset);
+    }
   }
 
   /** The reset succeeded: keep the backend for the next client, unless the pool is full. */
@@ -224,6 +285,10 @@ final class BackendPool implements AutoCloseable {
       close(b, "backend_closed");
       return;
     }
+    // The watch goes in before the backend is visible to other loops' takers: added after, it
+    // could land behind the relay of a client that took the backend meanwhile and swallow that
+    // client's answers (the cross-loop stall, reproduced with bench-style pgbench -C churn).
+    channel.pipeline().addLast(IdleBackendWatch.NAME, new IdleBackendWatch(this, b));
     String refused = null;
     synchronized (this) {
       if (closed) {
@@ -244,9 +309,8 @@ final class BackendPool implements AutoCloseable {
       }
     }
     if (refused != null) {
+      removeWatch(b);
       terminate(b, refused);
-    } else {
-      channel.pipeline().addLast(IdleBackendWatch.NAME, new IdleBackendWatch(this, b));
     }
   }
 

@@ -28,6 +28,15 @@ final class BackendReset extends ChannelInboundHandlerAdapter {
   private ScheduledFuture<?> timer;
   private boolean done;
 
+  /**
+   * Not sharable; said directly because Netty's default answer looks the class up in a per-thread
+   * WeakHashMap on every pipeline add, which showed in profiles of connection churn.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
+  }
+
   BackendReset(BackendPool pool, PooledBackend backend, String query, Duration timeout) {
     this.pool = pool;
     this.backend = backend;
@@ -83,7 +92,7 @@ final class BackendReset extends ChannelInboundHandlerAdapter {
         }
         case 'S' -> {
           ParameterStatus status = (ParameterStatus) BackendDecoder.decodeBody(tag, body);
-          backend.parameters().put(status.name(), status.value());
+          backend.parameter(status.name(), status.value());
         }
         case 'Z' ->
             end(ctx, body.readableBytes() == 1 && body.getByte(0) == 'I' ? null : "reset_failed");

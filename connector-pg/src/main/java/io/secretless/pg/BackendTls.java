@@ -91,6 +91,11 @@ final class BackendTls {
   }
 
   private static String cacheKey(BackendSettings settings) {
+    if (settings.sslRootCert().isEmpty()
+        && settings.sslCert().isEmpty()
+        && settings.sslKey().isEmpty()) {
+      return settings.sslMode().text(); // nothing secret to hash: the common sslmode=require case
+    }
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       sha.update(settings.sslMode().text().getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -2,6 +2,7 @@ package io.secretless.pg;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.Future;
 import io.secretless.config.ServiceConfig;
@@ -11,6 +12,7 @@ import io.secretless.connector.FailureReason;
 import io.secretless.pg.message.BackendKeyData;
 import io.secretless.pg.message.CancelRequest;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,6 +56,25 @@ final class BoundPgConnector implements BoundConnector {
     return blocking;
   }
 
+  /**
+   * The service's credentials and the backend target made from them, both off the event loop on one
+   * virtual thread: {@code prepare} (DNS, TLS context) runs on the thread that resolved the
+   * credentials, and only hops to {@link #blocking} again when the resolution completed before the
+   * continuation was attached (it would otherwise run on the event loop). One hop instead of two
+   * saves a carrier wake-up per connection, which showed in profiles of connection churn.
+   */
+  CompletableFuture<BackendTarget> prepare(ConnectorSession session) {
+    EventLoop loop = session.client().eventLoop();
+    return session
+        .credentials(service)
+        .thenCompose(
+            c ->
+                loop.inEventLoop()
+                    ? CompletableFuture.supplyAsync(
+                        () -> BackendTarget.prepare(c, backendTls), blocking)
+                    : CompletableFuture.completedFuture(BackendTarget.prepare(c, backendTls)));
+  }
+
   @Override
   public void accept(ConnectorSession session) {
     new PgHandshake(this, session).begin();
@@ -92,9 +113,7 @@ final class BoundPgConnector implements BoundConnector {
       return;
     }
     Channel client = session.client();
-    session
-        .credentials(service)
-        .thenApplyAsync(c -> BackendTarget.prepare(c, backendTls), blocking)
+    prepare(session)
         .whenCompleteAsync(
             (backend, error) -> {
               if (error != null) {

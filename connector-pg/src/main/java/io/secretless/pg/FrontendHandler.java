@@ -28,6 +28,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private boolean startupSeen;
   private final java.util.Set<String> asked = new java.util.HashSet<>();
 
+  /**
+   * Not sharable; said directly because Netty's default answer looks the class up in a per-thread
+   * WeakHashMap on every pipeline add, which showed in profiles of connection churn.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
+  }
+
   FrontendHandler(PgHandshake handshake, Optional<SslContext> tls) {
     this.handshake = handshake;
     this.tls = tls;
@@ -39,7 +48,10 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       return; // failed already; the decoder may still hand us what followed in the same read
     }
     switch (msg) {
-      case ByteBuf bytes -> handshake.heldFromClient(bytes); // pipelined after StartupMessage
+      case ByteBuf bytes -> { // pipelined after StartupMessage
+        handshake.heldFromClient(bytes);
+        readAhead(ctx);
+      }
       case SSLRequest r -> sslRequest(ctx);
       case GSSENCRequest r -> {
         encryptionRequest("GSSENCRequest");
@@ -50,8 +62,21 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       case StartupMessage m -> {
         startupSeen = true;
         handshake.startup(m);
+        readAhead(ctx);
       }
       default -> handshake.fail(PgException.clientProtocol("unexpected message " + msg));
+    }
+  }
+
+  /**
+   * Keeps the client's read armed while the login runs, up to {@link PgHandshake#READ_AHEAD_LIMIT}
+   * bytes held: with auto-read off, Netty otherwise takes the socket out of the epoll read set
+   * after the StartupMessage and puts it back when the relay starts, two epoll_ctl calls per
+   * connection.
+   */
+  private void readAhead(ChannelHandlerContext ctx) {
+    if (!handshake.over() && handshake.heldFromClient() < PgHandshake.READ_AHEAD_LIMIT) {
+      ctx.read();
     }
   }
 

@@ -17,6 +17,15 @@ abstract class MessageScanner extends ChannelInboundHandlerAdapter {
   private int bodyLeft; // bytes of the current body not yet passed
   private boolean firstBodyByte;
 
+  /**
+   * Not sharable; said directly because Netty's default answer looks the class up in a per-thread
+   * WeakHashMap on every pipeline add, which showed in profiles of connection churn.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
+  }
+
   MessageScanner(SessionState state) {
     this.state = state;
   }

@@ -8,7 +8,6 @@ import io.secretless.config.ServiceConfig;
 import io.secretless.connector.ConnectorSession;
 import io.secretless.connector.FailureReason;
 import io.secretless.credentials.Credentials;
-import io.secretless.pg.message.AuthenticationOk;
 import io.secretless.pg.message.BackendDecoder;
 import io.secretless.pg.message.BackendKeyData;
 import io.secretless.pg.message.BackendMessage;
@@ -32,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * One client connection from accept to relay: the client's StartupMessage, the credentials, the
  * backend login, then the hand-over to the broker's relay. Every failure ends in {@link #fail}: a
  * FATAL ErrorResponse to the client, credentials zeroed, the backend closed, {@code session.fail}.
- * Runs on the client's event loop only.
+ * Runs on the client's event loop; a pooled backend may belong to another loop, and its pipeline is
+ * then changed only by tasks queued on that loop.
  */
 final class PgHandshake {
   static final String FRONTEND_DECODER = "pg-frontend-decoder";
@@ -42,6 +42,11 @@ final class PgHandshake {
   static final String FRONTEND_SCANNER = "pg-frontend-scanner";
   static final String BACKEND_SCANNER = "pg-backend-scanner";
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Client bytes held during the login beyond which the broker stops reading (backpressure). */
+  static final int READ_AHEAD_LIMIT = 64 * 1024;
+
+  private static final int GREETING_TAIL = 13 + 6; // BackendKeyData, ReadyForQuery
 
   private final BoundPgConnector connector;
   private final ConnectorSession session;
@@ -145,9 +150,8 @@ final class PgHandshake {
     if (startup.minorVersion() > 0 || !protocolOptions.isEmpty()) {
       writeToClient(new NegotiateProtocolVersion(0, protocolOptions));
     }
-    session
-        .credentials(service)
-        .thenApplyAsync(c -> BackendTarget.prepare(c, connector.backendTls()), connector.blocking())
+    connector
+        .prepare(session)
         .whenCompleteAsync(
             (target, error) -> {
               if (error != null) {
@@ -185,9 +189,9 @@ final class PgHandshake {
     target.credentials().close();
     pooled = idle;
     backend = idle.channel();
-    ByteBuf out = client.alloc().buffer(512);
-    new AuthenticationOk().encode(out);
-    idle.parameters().forEach((name, value) -> new ParameterStatus(name, value).encode(out));
+    byte[] greeting = idle.greeting();
+    ByteBuf out = client.alloc().buffer(greeting.length + GREETING_TAIL);
+    out.writeBytes(greeting);
     connector.cancelKeys().register(client, idle.backendKey()).encode(out);
     new ReadyForQuery('I').encode(out);
     client.write(out);
@@ -252,6 +256,15 @@ final class PgHandshake {
     hold(backendBytes, bytes);
   }
 
+  /** How many bytes the client sent after its StartupMessage that wait for the relay. */
+  int heldFromClient() {
+    int n = 0;
+    for (ByteBuf b : clientBytes) {
+      n += b.readableBytes();
+    }
+    return n;
+  }
+
   private void hold(List<ByteBuf> held, ByteBuf bytes) {
     if (discarding) {
       bytes.release(); // leftovers handed over as the pipeline is torn down
@@ -276,7 +289,12 @@ final class PgHandshake {
       FrontendScanner fromClient = new FrontendScanner(state);
       BackendScanner fromBackend = new BackendScanner(state);
       client.pipeline().addLast(FRONTEND_SCANNER, fromClient);
-      backend.pipeline().addLast(BACKEND_SCANNER, fromBackend);
+      if (backend.eventLoop().inEventLoop()) {
+        backend.pipeline().addLast(BACKEND_SCANNER, fromBackend);
+      } else { // a pooled backend of another loop: queued there before the broker's relay set-up
+        Channel lent = backend;
+        lent.eventLoop().execute(() -> lent.pipeline().addLast(BACKEND_SCANNER, fromBackend));
+      }
       backendBytes.forEach(fromBackend::observe);
       clientBytes.forEach(fromClient::observe);
     }

@@ -4,30 +4,31 @@ package io.secretless.pg;
  * What the broker knows about a relayed session from the message headers it saw pass, enough to
  * tell whether the backend may be reset and reused: every request the client sent (Query, Sync,
  * FunctionCall) has had its ReadyForQuery, the last one said idle, no extended-protocol message is
- * waiting for a Sync, and nothing unexpected went by. Client and backend channel share one event
- * loop, so both scanners run on it and plain fields do.
+ * waiting for a Sync, and nothing unexpected went by. The client's scanner runs on the client's
+ * event loop, the backend's on the backend's, which differ when the pool lent a backend of another
+ * loop: the methods are synchronized (uncontended, so a few atomic operations per message).
  */
 final class SessionState {
   private int pending;
   private char status = 'I';
   private boolean unsynced;
-  private boolean broken;
+  private volatile boolean broken;
 
   /** A Query, Sync or FunctionCall went to the backend: a ReadyForQuery will answer it. */
-  void requestSent() {
+  synchronized void requestSent() {
     pending++;
   }
 
   /** Parse, Bind, Describe, Execute, Close or Flush: pending until the next Sync. */
-  void extendedMessage() {
+  synchronized void extendedMessage() {
     unsynced = true;
   }
 
-  void synced() {
+  synchronized void synced() {
     unsynced = false;
   }
 
-  void readyForQuery(char newStatus) {
+  synchronized void readyForQuery(char newStatus) {
     status = newStatus;
     if (--pending < 0) {
       broken = true; // a ReadyForQuery nobody asked for: we lost track
@@ -44,12 +45,12 @@ final class SessionState {
   }
 
   /** Whether the backend is idle outside a transaction with nothing in flight. */
-  boolean idle() {
+  synchronized boolean idle() {
     return !broken && pending == 0 && !unsynced && status == 'I';
   }
 
   @Override
-  public String toString() {
+  public synchronized String toString() {
     return "SessionState[pending="
         + pending
         + ", status="

@@ -22,6 +22,15 @@ public final class FrontendDecoder extends ByteToMessageDecoder {
 
   private boolean done;
 
+  /**
+   * Not sharable; said directly because Netty's default answer looks the class up in a per-thread
+   * WeakHashMap on every pipeline add, which showed in profiles of connection churn.
+   */
+  @Override
+  public boolean isSharable() {
+    return false;
+  }
+
   /** Bytes received but not decoded (they must be none when switching to TLS). */
   public int buffered() {
     return actualReadableBytes();
