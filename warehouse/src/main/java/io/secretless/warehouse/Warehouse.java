@@ -7,6 +7,7 @@ import io.secretless.warehouse.crypto.EnvelopeCipher;
 import io.secretless.warehouse.store.CredentialStore;
 import io.secretless.warehouse.store.Database;
 import io.secretless.warehouse.store.GrantStore;
+import io.secretless.warehouse.store.WriteBatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -252,7 +253,12 @@ public final class Warehouse {
         action,
         cred.id(),
         c -> {
-          credentials.recordAccess(c, cred.id(), now);
+          Optional<WriteBatch> batch = db.batch(c);
+          if (batch.isPresent()) {
+            batch.get().countAccess(cred.id(), now.toEpochMilli());
+          } else {
+            credentials.recordAccess(c, cred.id(), now);
+          }
           audit.append(
               c, auditor.event(caller, action, cred.id(), Outcome.SUCCESS, "v" + cred.version()));
           return null;
