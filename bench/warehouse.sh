@@ -129,6 +129,31 @@ run_store() {
   server_pid=
 }
 
+# fsync latency of the disk under the data directory: with synchronous=FULL every group commit
+# waits for one WAL fsync, and a read that arrives while a commit is in flight waits for the rest of
+# that one and then its own: between 1 and 2 fsyncs of latency from the disk alone.
+fsync_latency() {
+  python3 - "$work" <<'PY'
+import os, sys, time
+path = os.path.join(sys.argv[1], "fsync-probe")
+fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+lat = []
+for _ in range(200):
+    os.write(fd, b"x" * 4096)
+    t = time.perf_counter()
+    os.fsync(fd)
+    lat.append(time.perf_counter() - t)
+os.close(fd)
+os.unlink(path)
+lat.sort()
+p50, p99 = lat[len(lat) // 2] * 1e3, lat[int(len(lat) * 0.99)] * 1e3
+print(f"== fsync of 4 KiB under {sys.argv[1]}: p50 {p50:.2f} ms, p99 {p99:.2f} ms (200 writes):"
+      f" synchronous=FULL commits at most ~{1000 / p50:.0f} batches/s and a FULL read waits 1-2"
+      f" fsyncs (p50 >= ~{1.5 * p50:.1f} ms, p99 >= ~{p99 + p50:.1f} ms)")
+PY
+}
+case " $stores " in *" sqlite "*) fsync_latency ;; esac
+
 env_file=${SECRETLESS_TEST_STATE:-/tmp/secretless-test}/env.sh
 for store in $stores; do
   case $store in

@@ -2,6 +2,7 @@ package io.secretless.warehouse.crypto;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.aead.KmsEnvelopeAead;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
@@ -33,7 +34,8 @@ import java.util.Map;
  */
 public final class EnvelopeCipher {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
+  private static final ObjectReader FIELDS =
+      JSON.readerFor(new TypeReference<Map<String, String>>() {});
   private static final byte[] NO_AD = new byte[0];
   private static final int MAX_WRAPPED = 4096;
   private static final int CACHED_DATA_KEYS = 10_000;
@@ -123,7 +125,7 @@ public final class EnvelopeCipher {
       dataKeys.put(credentialId, version, wrapped, dataKey);
     }
     try {
-      return JSON.readValue(plain, FIELDS);
+      return FIELDS.readValue(plain);
     } catch (IOException e) {
       throw integrity(credentialId, version);
     } finally {
