@@ -40,6 +40,7 @@ public final class Database implements AutoCloseable {
   private final Duration writeTimeout;
   private final GroupCommit writer;
   private final WriteBatch batch;
+  private final Optional<WalCheckpointer> checkpointer;
   private final String description;
   // Bumped when a write transaction starts and when any of it is rolled back: state cached for the
   // open transaction (the audit chain head) is valid only while this is unchanged.
@@ -52,6 +53,10 @@ public final class Database implements AutoCloseable {
     this.writeTimeout = writeTimeout;
     this.description = desc;
     this.batch = new WriteBatch(dialect);
+    this.checkpointer =
+        dialect == Dialect.SQLITE
+            ? Optional.of(new WalCheckpointer(dataSource, () -> writeGeneration))
+            : Optional.empty();
     this.writer =
         new GroupCommit(
             this::transaction, this::rolledBack, batch, writeTimeout, "warehouse-writer");
@@ -88,6 +93,8 @@ public final class Database implements AutoCloseable {
             + writeTimeout.toMillis());
     config.setMaximumPoolSize(8);
     config.setPoolName("warehouse-sqlite");
+    // Checkpoints run on a thread of their own, not in the writer's commits (WalCheckpointer).
+    config.setConnectionInitSql(WalCheckpointer.DISABLE_AUTO);
     String desc = "SQLite " + file + (sync == SqliteSync.FULL ? "" : " (synchronous=" + sync + ")");
     return open(config, Dialect.SQLITE, writeTimeout, desc);
   }
@@ -320,6 +327,7 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     writer.close();
+    checkpointer.ifPresent(WalCheckpointer::close);
     dataSource.close();
   }
 }
