@@ -47,14 +47,18 @@ public final class Database implements AutoCloseable {
   private volatile long writeGeneration;
 
   private Database(
-      HikariDataSource dataSource, Dialect dialect, Duration writeTimeout, String desc) {
+      HikariDataSource dataSource,
+      Dialect dialect,
+      Duration writeTimeout,
+      String desc,
+      boolean checkpointThread) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.writeTimeout = writeTimeout;
     this.description = desc;
     this.batch = new WriteBatch(dialect);
     this.checkpointer =
-        dialect == Dialect.SQLITE
+        checkpointThread
             ? Optional.of(new WalCheckpointer(dataSource, () -> writeGeneration))
             : Optional.empty();
     this.writer =
@@ -93,10 +97,15 @@ public final class Database implements AutoCloseable {
             + writeTimeout.toMillis());
     config.setMaximumPoolSize(8);
     config.setPoolName("warehouse-sqlite");
-    // Checkpoints run on a thread of their own, not in the writer's commits (WalCheckpointer).
-    config.setConnectionInitSql(WalCheckpointer.DISABLE_AUTO);
+    // Below FULL, checkpoints run on a thread of their own, not in the writer's commits
+    // (WalCheckpointer). At FULL every commit waits for an fsync anyway, and a second thread
+    // syncing the same disk competed with it (docs/BENCHMARKS.md, wt-wstore).
+    boolean checkpointThread = sync != SqliteSync.FULL;
+    if (checkpointThread) {
+      config.setConnectionInitSql(WalCheckpointer.DISABLE_AUTO);
+    }
     String desc = "SQLite " + file + (sync == SqliteSync.FULL ? "" : " (synchronous=" + sync + ")");
-    return open(config, Dialect.SQLITE, writeTimeout, desc);
+    return open(config, Dialect.SQLITE, writeTimeout, desc, checkpointThread);
   }
 
   /**
@@ -110,7 +119,8 @@ public final class Database implements AutoCloseable {
     config.setJdbcUrl(stripCredentialParams(jdbc, config));
     config.setMaximumPoolSize(poolSize);
     config.setPoolName("warehouse-postgresql");
-    return open(config, Dialect.POSTGRESQL, writeTimeout, "PostgreSQL " + config.getJdbcUrl());
+    return open(
+        config, Dialect.POSTGRESQL, writeTimeout, "PostgreSQL " + config.getJdbcUrl(), false);
   }
 
   private static String stripUserInfo(String url, HikariConfig config) {
@@ -149,7 +159,11 @@ public final class Database implements AutoCloseable {
   }
 
   private static Database open(
-      HikariConfig config, Dialect dialect, Duration writeTimeout, String description) {
+      HikariConfig config,
+      Dialect dialect,
+      Duration writeTimeout,
+      String description,
+      boolean checkpointThread) {
     config.setConnectionTimeout(Math.max(250, writeTimeout.toMillis()));
     config.setInitializationFailTimeout(Math.max(1000, writeTimeout.toMillis()));
     HikariDataSource ds;
@@ -161,7 +175,7 @@ public final class Database implements AutoCloseable {
           "cannot open warehouse store " + description + ": " + rootMessage(e),
           e);
     }
-    var db = new Database(ds, dialect, writeTimeout, description);
+    var db = new Database(ds, dialect, writeTimeout, description, checkpointThread);
     try {
       Flyway.configure()
           .dataSource(ds)

@@ -11,14 +11,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Checkpoints SQLite's WAL from a thread of its own instead of inside a commit. SQLite's automatic
- * checkpoint runs in whichever connection commits the transaction that crosses 1,000 WAL pages:
- * that is the group-commit writer, which then copies the pages into the database file and syncs it
- * while every waiting read stalls behind it. The pool's connections therefore start with {@code
- * PRAGMA wal_autocheckpoint=0} and this thread runs a {@code PASSIVE} checkpoint (it waits for no
- * reader or writer; commits go on meanwhile) whenever something was written since the last one, at
- * most every {@link #INTERVAL}. Durability is unchanged: a committed transaction is in the WAL,
- * which SQLite replays on open; checkpoints only move it into the main file.
+ * Checkpoints SQLite's WAL from a thread of its own instead of inside a commit (below
+ * synchronous=FULL; at FULL every commit waits for an fsync anyway). SQLite's automatic checkpoint
+ * runs in whichever connection commits the transaction that crosses 1,000 WAL pages: that is the
+ * group-commit writer, which then copies the pages into the database file and syncs it while every
+ * waiting read stalls behind it. The pool's connections therefore start with {@code PRAGMA
+ * wal_autocheckpoint=0} and this thread runs a {@code PASSIVE} checkpoint (it waits for no reader
+ * or writer; commits go on meanwhile) whenever something was written since the last one, at most
+ * every {@link #INTERVAL}. Durability is unchanged: a committed transaction is in the WAL, which
+ * SQLite replays on open; checkpoints only move it into the main file.
  */
 final class WalCheckpointer implements AutoCloseable {
   static final String DISABLE_AUTO = "PRAGMA wal_autocheckpoint=0";

@@ -29,6 +29,7 @@ class DatabaseTest {
   void sqliteSyncsEveryCommitByDefault() {
     try (Database db = Database.sqlite(dir, Duration.ofSeconds(2))) {
       assertThat(pragma(db, "synchronous")).isEqualTo(2); // FULL
+      assertThat(pragma(db, "wal_autocheckpoint")).isEqualTo(1000); // SQLite's own, in commits
       assertThat(db.description()).doesNotContain("synchronous");
     }
   }
@@ -94,8 +95,8 @@ class DatabaseTest {
   }
 
   @Test
-  void walIsCheckpointedByItsOwnThreadNotByCommits() throws Exception {
-    try (Database db = Database.sqlite(dir, Duration.ofSeconds(5))) {
+  void belowFullTheWalIsCheckpointedByItsOwnThreadNotByCommits() throws Exception {
+    try (Database db = Database.sqlite(dir, Duration.ofSeconds(5), SqliteSync.NORMAL)) {
       assertThat(pragma(db, "wal_autocheckpoint")).isZero();
       db.write(
           c -> {
