@@ -14,6 +14,10 @@
 #                    with --sqlite-synchronous normal (WAL survives a process crash, but the last
 #                    commits may be lost on power loss: NOT the default, label its figures so)
 #   THREADS=2        wrk threads
+#   IN_PROCESS=1     instead of the HTTP phases, run the read path below HTTP in one JVM
+#                    (io.secretless.warehouse.ReadPathBench: CLIENTS virtual threads calling
+#                    Warehouse.secret, WARMUP s then SECONDS s; prints reads/s, p50/p99 and the
+#                    JVM's CPU per read), for each store
 #   WAREHOUSE_SERVER_OPTS  extra JVM options for the server, e.g. a JFR recording:
 #                    WAREHOUSE_SERVER_OPTS=-XX:StartFlightRecording=duration=60s,filename=/tmp/wh.jfr
 # PostgreSQL: uses the test server from /tmp/secretless-test/env.sh (run ./run-tests or
@@ -41,6 +45,10 @@ trap cleanup EXIT
 (cd "$root" && mvn -B -q -pl warehouse -am compile dependency:build-classpath \
   -Dmdep.outputFile="$work/cp" -Dmdep.includeScope=runtime -Dspotless.apply.skip=true >/dev/null)
 cp="$root/warehouse/target/classes:$(cat "$work/cp")"
+if [ -n "${IN_PROCESS:-}" ]; then
+  (cd "$root" && mvn -B -q -pl warehouse -am test-compile -Dspotless.apply.skip=true >/dev/null)
+  cp="$root/warehouse/target/test-classes:$cp"
+fi
 # Quiet logging for the server: a logback.xml at WARN (without one logback logs at DEBUG, which
 # costs ~10x the CPU per request).
 mkdir -p "$work/conf"
@@ -93,8 +101,23 @@ print(f"{label:14} {mode:6} clients={clients} {n / dur:8.0f} req/s  p50={int(r['
 PY
 }
 
+# in_process SYNC [JDBC-URL]: the read path without HTTP (ReadPathBench) on one store.
+in_process() {
+  # shellcheck disable=SC2086
+  "${java[@]}" ${WAREHOUSE_SERVER_OPTS:-} -cp "$cp" io.secretless.warehouse.ReadPathBench \
+    "$1" "$clients" "$warmup" "$seconds" ${2:+"$2"} 2>&1 | grep -v '^WARNING'
+}
+
 run_store() {
   local label=$1; shift
+  if [ -n "${IN_PROCESS:-}" ]; then
+    case $label in
+      sqlite) in_process full ;;
+      sqlite-normal) in_process normal ;;
+      postgresql) in_process full "$2" ;;
+    esac
+    return 0
+  fi
   local data="$work/$label"
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
