@@ -40,27 +40,18 @@ public final class Database implements AutoCloseable {
   private final Duration writeTimeout;
   private final GroupCommit writer;
   private final WriteBatch batch;
-  private final Optional<WalCheckpointer> checkpointer;
   private final String description;
   // Bumped when a write transaction starts and when any of it is rolled back: state cached for the
   // open transaction (the audit chain head) is valid only while this is unchanged.
   private volatile long writeGeneration;
 
   private Database(
-      HikariDataSource dataSource,
-      Dialect dialect,
-      Duration writeTimeout,
-      String desc,
-      boolean checkpointThread) {
+      HikariDataSource dataSource, Dialect dialect, Duration writeTimeout, String desc) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.writeTimeout = writeTimeout;
     this.description = desc;
     this.batch = new WriteBatch(dialect);
-    this.checkpointer =
-        checkpointThread
-            ? Optional.of(new WalCheckpointer(dataSource, () -> writeGeneration))
-            : Optional.empty();
     this.writer =
         new GroupCommit(
             this::transaction, this::rolledBack, batch, writeTimeout, "warehouse-writer");
@@ -97,15 +88,8 @@ public final class Database implements AutoCloseable {
             + writeTimeout.toMillis());
     config.setMaximumPoolSize(8);
     config.setPoolName("warehouse-sqlite");
-    // Below FULL, checkpoints run on a thread of their own, not in the writer's commits
-    // (WalCheckpointer). At FULL every commit waits for an fsync anyway, and a second thread
-    // syncing the same disk competed with it (docs/BENCHMARKS.md, wt-wstore).
-    boolean checkpointThread = sync != SqliteSync.FULL;
-    if (checkpointThread) {
-      config.setConnectionInitSql(WalCheckpointer.DISABLE_AUTO);
-    }
     String desc = "SQLite " + file + (sync == SqliteSync.FULL ? "" : " (synchronous=" + sync + ")");
-    return open(config, Dialect.SQLITE, writeTimeout, desc, checkpointThread);
+    return open(config, Dialect.SQLITE, writeTimeout, desc);
   }
 
   /**
@@ -119,8 +103,7 @@ public final class Database implements AutoCloseable {
     config.setJdbcUrl(stripCredentialParams(jdbc, config));
     config.setMaximumPoolSize(poolSize);
     config.setPoolName("warehouse-postgresql");
-    return open(
-        config, Dialect.POSTGRESQL, writeTimeout, "PostgreSQL " + config.getJdbcUrl(), false);
+    return open(config, Dialect.POSTGRESQL, writeTimeout, "PostgreSQL " + config.getJdbcUrl());
   }
 
   private static String stripUserInfo(String url, HikariConfig config) {
@@ -159,11 +142,7 @@ public final class Database implements AutoCloseable {
   }
 
   private static Database open(
-      HikariConfig config,
-      Dialect dialect,
-      Duration writeTimeout,
-      String description,
-      boolean checkpointThread) {
+      HikariConfig config, Dialect dialect, Duration writeTimeout, String description) {
     config.setConnectionTimeout(Math.max(250, writeTimeout.toMillis()));
     config.setInitializationFailTimeout(Math.max(1000, writeTimeout.toMillis()));
     HikariDataSource ds;
@@ -175,7 +154,7 @@ public final class Database implements AutoCloseable {
           "cannot open warehouse store " + description + ": " + rootMessage(e),
           e);
     }
-    var db = new Database(ds, dialect, writeTimeout, description, checkpointThread);
+    var db = new Database(ds, dialect, writeTimeout, description);
     try {
       Flyway.configure()
           .dataSource(ds)
@@ -341,7 +320,6 @@ public final class Database implements AutoCloseable {
   @Override
   public void close() {
     writer.close();
-    checkpointer.ifPresent(WalCheckpointer::close);
     dataSource.close();
   }
 }

@@ -1,10 +1,8 @@
 package io.secretless.warehouse.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.secretless.warehouse.WarehouseConfig.SqliteSync;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -29,7 +27,6 @@ class DatabaseTest {
   void sqliteSyncsEveryCommitByDefault() {
     try (Database db = Database.sqlite(dir, Duration.ofSeconds(2))) {
       assertThat(pragma(db, "synchronous")).isEqualTo(2); // FULL
-      assertThat(pragma(db, "wal_autocheckpoint")).isEqualTo(1000); // SQLite's own, in commits
       assertThat(db.description()).doesNotContain("synchronous");
     }
   }
@@ -91,32 +88,6 @@ class DatabaseTest {
                 return out;
               });
       assertThat(stored).hasSize(16).doesNotContain("v0", "v5", "v10", "v15");
-    }
-  }
-
-  @Test
-  void belowFullTheWalIsCheckpointedByItsOwnThreadNotByCommits() throws Exception {
-    try (Database db = Database.sqlite(dir, Duration.ofSeconds(5), SqliteSync.NORMAL)) {
-      assertThat(pragma(db, "wal_autocheckpoint")).isZero();
-      db.write(
-          c -> {
-            try (var s = c.createStatement()) {
-              return s.executeUpdate("CREATE TABLE t (v TEXT)");
-            }
-          });
-      Path file = dir.resolve("warehouse.db");
-      long before = Files.size(file);
-      for (int i = 0; i < 20; i++) {
-        db.write(
-            c -> {
-              try (var ps = c.prepareStatement("INSERT INTO t VALUES (?)")) {
-                ps.setString(1, "x".repeat(4000));
-                return ps.executeUpdate();
-              }
-            });
-      }
-      // Commits only append to the WAL; the main file grows when the checkpointer copies it in.
-      await().atMost(Duration.ofSeconds(10)).until(() -> Files.size(file) > before + 40_000);
     }
   }
 }
