@@ -14,6 +14,10 @@
 #                    with --sqlite-synchronous normal (WAL survives a process crash, but the last
 #                    commits may be lost on power loss: NOT the default, label its figures so)
 #   THREADS=2        wrk threads
+#   IN_PROCESS=1     instead of the HTTP phases, run the read path below HTTP in one JVM
+#                    (io.secretless.warehouse.ReadPathBench: CLIENTS virtual threads calling
+#                    Warehouse.secret, WARMUP s then SECONDS s; prints reads/s, p50/p99 and the
+#                    JVM's CPU per read), for each store
 #   WAREHOUSE_SERVER_OPTS  extra JVM options for the server, e.g. a JFR recording:
 #                    WAREHOUSE_SERVER_OPTS=-XX:StartFlightRecording=duration=60s,filename=/tmp/wh.jfr
 # PostgreSQL: uses the test server from /tmp/secretless-test/env.sh (run ./run-tests or
@@ -41,6 +45,10 @@ trap cleanup EXIT
 (cd "$root" && mvn -B -q -pl warehouse -am compile dependency:build-classpath \
   -Dmdep.outputFile="$work/cp" -Dmdep.includeScope=runtime -Dspotless.apply.skip=true >/dev/null)
 cp="$root/warehouse/target/classes:$(cat "$work/cp")"
+if [ -n "${IN_PROCESS:-}" ]; then
+  (cd "$root" && mvn -B -q -pl warehouse -am test-compile -Dspotless.apply.skip=true >/dev/null)
+  cp="$root/warehouse/target/test-classes:$cp"
+fi
 # Quiet logging for the server: a logback.xml at WARN (without one logback logs at DEBUG, which
 # costs ~10x the CPU per request).
 mkdir -p "$work/conf"
@@ -93,8 +101,23 @@ print(f"{label:14} {mode:6} clients={clients} {n / dur:8.0f} req/s  p50={int(r['
 PY
 }
 
+# in_process SYNC [JDBC-URL]: the read path without HTTP (ReadPathBench) on one store.
+in_process() {
+  # shellcheck disable=SC2086
+  "${java[@]}" ${WAREHOUSE_SERVER_OPTS:-} -cp "$cp" io.secretless.warehouse.ReadPathBench \
+    "$1" "$clients" "$warmup" "$seconds" ${2:+"$2"} 2>&1 | grep -v '^WARNING'
+}
+
 run_store() {
   local label=$1; shift
+  if [ -n "${IN_PROCESS:-}" ]; then
+    case $label in
+      sqlite) in_process full ;;
+      sqlite-normal) in_process normal ;;
+      postgresql) in_process full "$2" ;;
+    esac
+    return 0
+  fi
   local data="$work/$label"
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -128,6 +151,31 @@ run_store() {
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true
   server_pid=
 }
+
+# fsync latency of the disk under the data directory: with synchronous=FULL every group commit
+# waits for one WAL fsync, and a read that arrives while a commit is in flight waits for the rest of
+# that one and then its own: between 1 and 2 fsyncs of latency from the disk alone.
+fsync_latency() {
+  python3 - "$work" <<'PY'
+import os, sys, time
+path = os.path.join(sys.argv[1], "fsync-probe")
+fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+lat = []
+for _ in range(200):
+    os.write(fd, b"x" * 4096)
+    t = time.perf_counter()
+    os.fsync(fd)
+    lat.append(time.perf_counter() - t)
+os.close(fd)
+os.unlink(path)
+lat.sort()
+p50, p99 = lat[len(lat) // 2] * 1e3, lat[int(len(lat) * 0.99)] * 1e3
+print(f"== fsync of 4 KiB under {sys.argv[1]}: p50 {p50:.2f} ms, p99 {p99:.2f} ms (200 writes):"
+      f" synchronous=FULL commits at most ~{1000 / p50:.0f} batches/s and a FULL read waits 1-2"
+      f" fsyncs (p50 >= ~{1.5 * p50:.1f} ms, p99 >= ~{p99 + p50:.1f} ms)")
+PY
+}
+case " $stores " in *" sqlite "*) fsync_latency ;; esac
 
 env_file=${SECRETLESS_TEST_STATE:-/tmp/secretless-test}/env.sh
 for store in $stores; do

@@ -7,6 +7,7 @@ import io.secretless.warehouse.crypto.EnvelopeCipher;
 import io.secretless.warehouse.store.CredentialStore;
 import io.secretless.warehouse.store.Database;
 import io.secretless.warehouse.store.GrantStore;
+import io.secretless.warehouse.store.WriteBatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -157,8 +158,9 @@ public final class Warehouse {
 
   /**
    * As {@link #locate(Caller, String, String, Optional)}; with {@code withSealed} the current
-   * version's ciphertext is read in the same look-up (one pool checkout and two statements per read
-   * request).
+   * version's ciphertext is read in the same look-up. Grants are read only when the caller is
+   * neither owner nor admin (they decide nothing otherwise), so an owner's or admin's read request
+   * is one pool checkout and one statement, a grantee's two.
    */
   private Located locate(
       Caller caller,
@@ -169,19 +171,28 @@ public final class Warehouse {
     Located found =
         db.read(
             c -> {
+              Credential k;
+              Optional<String> sealed;
               if (withSealed) {
-                Optional<CredentialStore.Sealed> sealed = credentials.byRefWithCiphertext(c, ref);
-                if (sealed.isEmpty()) {
+                Optional<CredentialStore.Sealed> s = credentials.byRefWithCiphertext(c, ref);
+                if (s.isEmpty()) {
                   return null;
                 }
-                Credential k = sealed.get().credential();
-                return new Located(k, grants.forCredential(c, k.id()), sealed.get().ciphertext());
+                k = s.get().credential();
+                sealed = s.get().ciphertext();
+              } else {
+                Optional<Credential> cred = credentials.byRef(c, ref);
+                if (cred.isEmpty()) {
+                  return null;
+                }
+                k = cred.get();
+                sealed = Optional.empty();
               }
-              Optional<Credential> cred = credentials.byRef(c, ref);
-              return cred.isEmpty()
-                  ? null
-                  : new Located(
-                      cred.get(), grants.forCredential(c, cred.get().id()), Optional.empty());
+              List<Grant> g =
+                  AccessPolicy.isOwnerOrAdmin(caller, k)
+                      ? List.of()
+                      : grants.forCredential(c, k.id());
+              return new Located(k, g, sealed);
             });
     if (found == null) {
       throw auditor.refuse(
@@ -213,7 +224,10 @@ public final class Warehouse {
     return found;
   }
 
-  /** A located credential, its grants and (when asked for) its current sealed data. */
+  /**
+   * A located credential, its grants (left empty for an owner or admin caller) and (when asked for)
+   * its current sealed data.
+   */
   record Located(Credential cred, List<Grant> grants, Optional<String> sealed) {}
 
   /** Decrypts the current version. Refuses an expired credential (410). */
@@ -252,7 +266,12 @@ public final class Warehouse {
         action,
         cred.id(),
         c -> {
-          credentials.recordAccess(c, cred.id(), now);
+          Optional<WriteBatch> batch = db.batch(c);
+          if (batch.isPresent()) {
+            batch.get().countAccess(cred.id(), now.toEpochMilli());
+          } else {
+            credentials.recordAccess(c, cred.id(), now);
+          }
           audit.append(
               c, auditor.event(caller, action, cred.id(), Outcome.SUCCESS, "v" + cred.version()));
           return null;

@@ -89,4 +89,57 @@ class AuditBatchTest extends SqliteWarehouseTest {
     assertThat(verification.valid()).as(verification.problem()).isTrue();
     assertThat(verification.records()).isEqualTo(40);
   }
+
+  @Test
+  void accessCountsOfConcurrentReadsAddUpExactlyPerCredential() throws Exception {
+    List<String> names = List.of("a", "b", "c");
+    names.forEach(this::store);
+    int reads = 150;
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < reads; i++) {
+        String name = names.get(i % names.size());
+        pool.submit(() -> wh.secret(owner, name));
+      }
+    }
+    for (String name : names) {
+      var cred = wh.retrieve(owner, name).credential();
+      assertThat(cred.accessCount()).as(name).isEqualTo(reads / names.size());
+      assertThat(cred.lastAccess()).as(name).isPresent();
+    }
+    var verification = node.audit().verify();
+    assertThat(verification.valid()).as(verification.problem()).isTrue();
+    assertThat(verification.records()).isEqualTo(names.size() + reads + names.size());
+  }
+
+  @Test
+  void batchesWithoutRefusalsDeferTheirStatementsAndRefusalsWriteAtOnce() throws Exception {
+    var deferred = new AtomicInteger();
+    var immediate = new AtomicInteger();
+    int tasks = 40;
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      for (int i = 0; i < tasks; i++) {
+        boolean fail = i == 7;
+        pool.submit(
+            () -> {
+              try {
+                node.database()
+                    .write(
+                        c -> {
+                          (node.database().batch(c).isPresent() ? deferred : immediate)
+                              .incrementAndGet();
+                          if (fail) {
+                            throw WarehouseException.conflict("refused in its batch");
+                          }
+                          return null;
+                        });
+              } catch (WarehouseException expected) {
+                // the one refusal
+              }
+            });
+      }
+    }
+    // Batches run deferring first; the refusal's batch reruns with savepoints, not deferring.
+    assertThat(deferred.get()).isPositive();
+    assertThat(immediate.get()).isPositive();
+  }
 }

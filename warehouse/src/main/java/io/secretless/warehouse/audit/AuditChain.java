@@ -1,6 +1,5 @@
 package io.secretless.warehouse.audit;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -13,6 +12,7 @@ import java.util.HexFormat;
  */
 public final class AuditChain {
   public static final String GENESIS = "0".repeat(64);
+  private static final HexFormat HEX = HexFormat.of();
 
   private AuditChain() {}
 
@@ -27,19 +27,57 @@ public final class AuditChain {
       String reason,
       String source,
       String userAgent) {
-    MessageDigest digest;
+    return hash(
+        newDigest(),
+        prevHash,
+        seq,
+        atMillis,
+        agent,
+        action,
+        credentialId,
+        outcome,
+        reason,
+        source,
+        userAgent);
+  }
+
+  static MessageDigest newDigest() {
     try {
-      digest = MessageDigest.getInstance("SHA-256");
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 missing from the JDK", e);
     }
+  }
+
+  /** As the other {@code hash}, reusing {@code digest} (reset here; one thread at a time). */
+  static String hash(
+      MessageDigest digest,
+      String prevHash,
+      long seq,
+      long atMillis,
+      String agent,
+      String action,
+      String credentialId,
+      String outcome,
+      String reason,
+      String source,
+      String userAgent) {
+    digest.reset();
     update(digest, prevHash);
-    digest.update(ByteBuffer.allocate(16).putLong(seq).putLong(atMillis).array());
-    for (String field :
-        new String[] {agent, action, credentialId, outcome, reason, source, userAgent}) {
-      update(digest, field);
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      digest.update((byte) (seq >>> shift));
     }
-    return HexFormat.of().formatHex(digest.digest());
+    for (int shift = 56; shift >= 0; shift -= 8) {
+      digest.update((byte) (atMillis >>> shift));
+    }
+    update(digest, agent);
+    update(digest, action);
+    update(digest, credentialId);
+    update(digest, outcome);
+    update(digest, reason);
+    update(digest, source);
+    update(digest, userAgent);
+    return HEX.formatHex(digest.digest());
   }
 
   public static String hash(AuditRecord r) {
@@ -58,7 +96,11 @@ public final class AuditChain {
 
   private static void update(MessageDigest digest, String field) {
     byte[] bytes = field.getBytes(StandardCharsets.UTF_8);
-    digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+    int n = bytes.length;
+    digest.update((byte) (n >>> 24));
+    digest.update((byte) (n >>> 16));
+    digest.update((byte) (n >>> 8));
+    digest.update((byte) n);
     digest.update(bytes);
   }
 

@@ -4,12 +4,14 @@ import io.secretless.warehouse.WarehouseException;
 import io.secretless.warehouse.WarehouseException.ErrorCode;
 import io.secretless.warehouse.store.Database;
 import io.secretless.warehouse.store.StatementCache;
+import io.secretless.warehouse.store.WriteBatch;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The tamper-evident audit log. Appends lock the chain head row ({@code SELECT ... FOR UPDATE} on
@@ -38,47 +40,70 @@ public final class AuditLog {
     this.db = db;
   }
 
-  /** Appends {@code event} inside the caller's open write transaction. */
+  /**
+   * Appends {@code event} inside the caller's open write transaction. In a group-commit batch that
+   * defers ({@link WriteBatch}) the record is chained in memory and inserted with the batch's other
+   * records just before it commits; otherwise it is inserted now.
+   */
   public AuditRecord append(Connection c, AuditEvent e) throws SQLException {
-    long prevSeq;
-    String prevHash;
-    Connection physical = c.unwrap(Connection.class);
+    long now = System.currentTimeMillis();
+    String agent = clip(e.agent());
+    String action = clip(e.action());
+    String credentialId = clip(e.credentialId());
+    String reason = clip(e.reason());
+    String source = clip(e.source());
+    String userAgent = clip(e.userAgent());
+    Optional<WriteBatch> batch = db.batch(c);
+    if (batch.isPresent()) {
+      PendingRecords pending = batch.get().get(this, PendingRecords.class);
+      if (pending == null) {
+        Head head = readHead(c, physical(c), 0);
+        pending = batch.get().add(this, new PendingRecords(head.seq(), head.hash()));
+      }
+      return pending.add(
+          now, agent, action, credentialId, e.outcome().wire(), reason, source, userAgent);
+    }
+    Connection physical = physical(c);
     long generation = db.writeGeneration();
     Head known = lastHead;
+    Head prev;
     if (known != null
         && known.connection() == physical
         && known.generation() == generation
         && !c.getAutoCommit()) {
       // This transaction wrote the head itself and still holds the chain (SQLite's write lock,
       // PostgreSQL's row lock): no need to read it back.
-      prevSeq = known.seq();
-      prevHash = known.hash();
+      prev = known;
     } else {
-      PreparedStatement head =
-          StatementCache.prepare(
-              c, db.dialect() == Database.Dialect.POSTGRESQL ? HEAD + " FOR UPDATE" : HEAD);
-      try (ResultSet rs = head.executeQuery()) {
-        rs.next();
-        prevSeq = rs.getLong(1);
-        prevHash = rs.getString(2);
-      }
+      prev = readHead(c, physical, generation);
     }
-    long seq = prevSeq + 1;
-    long now = System.currentTimeMillis();
+    long seq = prev.seq() + 1;
+    String prevHash = prev.hash();
+    String hash =
+        AuditChain.hash(
+            prevHash,
+            seq,
+            now,
+            agent,
+            action,
+            credentialId,
+            e.outcome().wire(),
+            reason,
+            source,
+            userAgent);
     var r =
         new AuditRecord(
             seq,
             now,
-            clip(e.agent()),
-            clip(e.action()),
-            clip(e.credentialId()),
+            agent,
+            action,
+            credentialId,
             e.outcome().wire(),
-            clip(e.reason()),
-            clip(e.source()),
-            clip(e.userAgent()),
+            reason,
+            source,
+            userAgent,
             prevHash,
-            "");
-    String hash = AuditChain.hash(r);
+            hash);
     PreparedStatement insert = StatementCache.prepare(c, INSERT);
     insert.setLong(1, seq);
     insert.setLong(2, now);
@@ -92,23 +117,31 @@ public final class AuditLog {
     insert.setString(10, prevHash);
     insert.setString(11, hash);
     insert.executeUpdate();
+    moveHead(c, seq, hash);
+    lastHead = new Head(physical, generation, seq, hash);
+    return r;
+  }
+
+  private static Connection physical(Connection c) throws SQLException {
+    return c.unwrap(Connection.class);
+  }
+
+  /** Reads the chain head, locking it on PostgreSQL until the transaction ends. */
+  private Head readHead(Connection c, Connection physical, long generation) throws SQLException {
+    PreparedStatement head =
+        StatementCache.prepare(
+            c, db.dialect() == Database.Dialect.POSTGRESQL ? HEAD + " FOR UPDATE" : HEAD);
+    try (ResultSet rs = head.executeQuery()) {
+      rs.next();
+      return new Head(physical, generation, rs.getLong(1), rs.getString(2));
+    }
+  }
+
+  static void moveHead(Connection c, long seq, String hash) throws SQLException {
     PreparedStatement move = StatementCache.prepare(c, MOVE_HEAD);
     move.setLong(1, seq);
     move.setString(2, hash);
     move.executeUpdate();
-    lastHead = new Head(physical, generation, seq, hash);
-    return new AuditRecord(
-        seq,
-        now,
-        r.agent(),
-        r.action(),
-        r.credentialId(),
-        r.outcome(),
-        r.reason(),
-        r.source(),
-        r.userAgent(),
-        prevHash,
-        hash);
   }
 
   /** Appends {@code event} in its own transaction; fails closed with AUDIT_UNAVAILABLE (503). */

@@ -1,14 +1,13 @@
 package io.secretless.warehouse.crypto;
 
-import com.google.crypto.tink.Aead;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Unwrapped data keys (as ready AES-GCM primitives) per credential version, so a read does not
- * unwrap and parse its data key every time. An entry is used only for the exact wrapped key it was
+ * Unwrapped data keys (as ready {@link DataKey}s) per credential version, so a read does not unwrap
+ * and parse its data key every time. An entry is used only for the exact wrapped key it was
  * unwrapped from: a version re-wrapped or replaced (also by another node) misses and is unwrapped
  * again. Bounded: when full, an arbitrary entry is dropped for each new one.
  *
@@ -20,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class DataKeyCache {
   private record Key(String credentialId, int version) {}
 
-  private record Entry(byte[] wrapped, Aead dataKey) {}
+  private record Entry(byte[] wrapped, DataKey dataKey) {}
 
   private final int capacity;
   private final Map<Key, Entry> entries = new ConcurrentHashMap<>();
@@ -30,12 +29,12 @@ final class DataKeyCache {
   }
 
   /** The data key of this version if it was unwrapped from exactly {@code wrapped}. */
-  Aead get(String credentialId, int version, byte[] wrapped) {
+  DataKey get(String credentialId, int version, byte[] wrapped) {
     Entry e = entries.get(new Key(credentialId, version));
     return e != null && Arrays.equals(e.wrapped(), wrapped) ? e.dataKey() : null;
   }
 
-  void put(String credentialId, int version, byte[] wrapped, Aead dataKey) {
+  void put(String credentialId, int version, byte[] wrapped, DataKey dataKey) {
     if (entries.size() >= capacity) {
       Iterator<Key> it = entries.keySet().iterator();
       if (it.hasNext()) {

@@ -2,11 +2,11 @@ package io.secretless.warehouse.crypto;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.google.crypto.tink.Aead;
 import com.google.crypto.tink.aead.KmsEnvelopeAead;
 import com.google.crypto.tink.aead.PredefinedAeadParameters;
 import com.google.crypto.tink.proto.AesGcmKey;
-import com.google.crypto.tink.subtle.AesGcmJce;
 import com.google.protobuf.ExtensionRegistryLite;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.secretless.warehouse.WarehouseException;
@@ -33,7 +33,8 @@ import java.util.Map;
  */
 public final class EnvelopeCipher {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final TypeReference<Map<String, String>> FIELDS = new TypeReference<>() {};
+  private static final ObjectReader FIELDS =
+      JSON.readerFor(new TypeReference<Map<String, String>>() {});
   private static final byte[] NO_AD = new byte[0];
   private static final int MAX_WRAPPED = 4096;
   private static final int CACHED_DATA_KEYS = 10_000;
@@ -108,7 +109,7 @@ public final class EnvelopeCipher {
       throw integrity(credentialId, version);
     }
     byte[] ad = associatedData(credentialId, version);
-    Aead dataKey = dataKeys.get(credentialId, version, wrapped);
+    DataKey dataKey = dataKeys.get(credentialId, version, wrapped);
     boolean fresh = dataKey == null;
     if (fresh) {
       dataKey = unwrap(credentialId, version, wrapped);
@@ -123,7 +124,7 @@ public final class EnvelopeCipher {
       dataKeys.put(credentialId, version, wrapped, dataKey);
     }
     try {
-      return JSON.readValue(plain, FIELDS);
+      return FIELDS.readValue(plain);
     } catch (IOException e) {
       throw integrity(credentialId, version);
     } finally {
@@ -133,10 +134,10 @@ public final class EnvelopeCipher {
 
   /**
    * Unwraps a data key with the key-encryption keyset (reloading it once: another node may have
-   * rotated it) and builds its AES-GCM primitive. The wrapped key is a Tink {@code AesGcmKey}
-   * proto, as {@link KmsEnvelopeAead} writes it.
+   * rotated it) as a {@link DataKey}. The wrapped key is a Tink {@code AesGcmKey} proto, as {@link
+   * KmsEnvelopeAead} writes it.
    */
-  private Aead unwrap(String credentialId, int version, byte[] wrapped) {
+  private DataKey unwrap(String credentialId, int version, byte[] wrapped) {
     byte[] serialized;
     try {
       serialized = keys.aead().decrypt(wrapped, NO_AD);
@@ -155,8 +156,8 @@ public final class EnvelopeCipher {
       if (proto.getVersion() != 0 || key.length != 32) {
         throw integrity(credentialId, version);
       }
-      return new AesGcmJce(key);
-    } catch (InvalidProtocolBufferException | GeneralSecurityException e) {
+      return new DataKey(key);
+    } catch (InvalidProtocolBufferException e) {
       throw integrity(credentialId, version);
     } finally {
       Arrays.fill(serialized, (byte) 0);

@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
 
 /**
@@ -38,6 +39,7 @@ public final class Database implements AutoCloseable {
   private final Dialect dialect;
   private final Duration writeTimeout;
   private final GroupCommit writer;
+  private final WriteBatch batch;
   private final String description;
   // Bumped when a write transaction starts and when any of it is rolled back: state cached for the
   // open transaction (the audit chain head) is valid only while this is unchanged.
@@ -49,8 +51,10 @@ public final class Database implements AutoCloseable {
     this.dialect = dialect;
     this.writeTimeout = writeTimeout;
     this.description = desc;
+    this.batch = new WriteBatch(dialect);
     this.writer =
-        new GroupCommit(this::transaction, this::rolledBack, writeTimeout, "warehouse-writer");
+        new GroupCommit(
+            this::transaction, this::rolledBack, batch, writeTimeout, "warehouse-writer");
   }
 
   /** Opens (creating if needed) {@code dataDir/warehouse.db} with {@code synchronous=FULL}. */
@@ -77,6 +81,9 @@ public final class Database implements AutoCloseable {
             + "?journal_mode=WAL&synchronous="
             + sync.name()
             + "&foreign_keys=true&transaction_mode=IMMEDIATE"
+            // Nothing reads generated keys; with them on, sqlite-jdbc matches every statement
+            // against a regex and prepares and runs "SELECT last_insert_rowid()" after each INSERT.
+            + "&jdbc.get_generated_keys=false"
             + "&busy_timeout="
             + writeTimeout.toMillis());
     config.setMaximumPoolSize(8);
@@ -207,6 +214,14 @@ public final class Database implements AutoCloseable {
    */
   public <T> T write(Work<T> work) {
     return writer.submit(work);
+  }
+
+  /**
+   * The deferred statements of the group-commit batch whose transaction {@code c} is in, when that
+   * batch defers (see {@link WriteBatch}); empty otherwise, and the work then writes at once.
+   */
+  public Optional<WriteBatch> batch(Connection c) throws SQLException {
+    return batch.defersOn(c) ? Optional.of(batch) : Optional.empty();
   }
 
   /**

@@ -21,9 +21,10 @@ import java.util.function.Function;
  * savepoints; if an item refuses (throws) or hits a statement error, the transaction is rolled back
  * and the batch runs again with each item in its own savepoint, so that item is rolled back alone
  * (work must therefore touch nothing but the connection: it may run twice). A driver error on the
- * connection fails the whole batch. A caller waits at most the write timeout for its batch to
- * commit, then gets STORE_UNAVAILABLE (the fail-closed path) and its item is cancelled if it has
- * not run yet.
+ * connection fails the whole batch. The run without savepoints defers audit rows and access counts
+ * to one set of statements at its end ({@link WriteBatch}); the rerun defers nothing. A caller
+ * waits at most the write timeout for its batch to commit, then gets STORE_UNAVAILABLE (the
+ * fail-closed path) and its item is cancelled if it has not run yet.
  */
 final class GroupCommit implements AutoCloseable {
   private static final int MAX_BATCH = 256;
@@ -33,6 +34,7 @@ final class GroupCommit implements AutoCloseable {
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
   private final Function<Database.Work<Void>, Void> transaction;
   private final Runnable onRollback;
+  private final WriteBatch batch;
   private final Duration timeout;
   private final Thread writer;
   private volatile boolean closed;
@@ -40,10 +42,12 @@ final class GroupCommit implements AutoCloseable {
   GroupCommit(
       Function<Database.Work<Void>, Void> transaction,
       Runnable onRollback,
+      WriteBatch batch,
       Duration timeout,
       String name) {
     this.transaction = transaction;
     this.onRollback = onRollback;
+    this.batch = batch;
     this.timeout = timeout;
     // A platform thread: SQLite commits block in native code (fsync), which would pin a carrier
     // thread of the virtual-thread scheduler for the whole commit.
@@ -117,24 +121,29 @@ final class GroupCommit implements AutoCloseable {
 
   /**
    * Runs every item not cancelled. Without savepoints (the common case: nothing refuses) the first
-   * failing item throws {@link ItemFailed} and the caller rolls the whole batch back and runs it
-   * again with them; with savepoints a failing item is rolled back alone and reported.
+   * failing item, or a failure of the deferred statements at the end, throws {@link ItemFailed} and
+   * the caller rolls the whole batch back and runs it again with them; with savepoints a failing
+   * item is rolled back alone and reported.
    */
   private Void runAll(Connection c, List<Item> batch, List<Object> results, boolean savepoints)
       throws SQLException {
     results.clear();
-    for (Item item : batch) {
-      if (item.result().isCancelled()) {
-        results.add(null);
-      } else if (savepoints) {
-        results.add(runOne(c, item));
-      } else {
-        try {
-          results.add(item.work().run(c));
-        } catch (RuntimeException | SQLException e) {
-          throw new ItemFailed();
-        }
+    if (savepoints) {
+      for (Item item : batch) {
+        results.add(item.result().isCancelled() ? null : runOne(c, item));
       }
+      return null;
+    }
+    this.batch.open(c);
+    try {
+      for (Item item : batch) {
+        results.add(item.result().isCancelled() ? null : item.work().run(c));
+      }
+      this.batch.flush(c);
+    } catch (RuntimeException | SQLException e) {
+      throw new ItemFailed();
+    } finally {
+      this.batch.close();
     }
     return null;
   }

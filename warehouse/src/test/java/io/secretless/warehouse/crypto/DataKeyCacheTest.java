@@ -2,19 +2,17 @@ package io.secretless.warehouse.crypto;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.crypto.tink.Aead;
-import com.google.crypto.tink.subtle.AesGcmJce;
 import org.junit.jupiter.api.Test;
 
 class DataKeyCacheTest {
-  private static Aead key() throws Exception {
-    return new AesGcmJce(new byte[32]);
+  private static DataKey key() {
+    return new DataKey(new byte[32]);
   }
 
   @Test
   void answersOnlyForTheExactWrappedKeyItWasFilledWith() throws Exception {
     var cache = new DataKeyCache(10);
-    Aead k = key();
+    DataKey k = key();
     cache.put("c1", 1, new byte[] {1, 2, 3}, k);
     assertThat(cache.get("c1", 1, new byte[] {1, 2, 3})).isSameAs(k);
     assertThat(cache.get("c1", 1, new byte[] {1, 2, 4})).isNull();
