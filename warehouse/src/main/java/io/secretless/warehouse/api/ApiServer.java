@@ -1,5 +1,7 @@
 package io.secretless.warehouse.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -84,7 +86,11 @@ public final class ApiServer implements AutoCloseable {
       WarehouseConfig config,
       Duration readTimeout,
       Consumer<Router> extraRoutes) {
-    var json = new ObjectMapper();
+    // Jackson's default buffer recycling is per thread; with a new virtual thread per request it
+    // would allocate fresh buffers for every response. A shared pool reuses them.
+    var json =
+        new ObjectMapper(
+            JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
     var router = new Router();
     var auth = new Authenticator(node.verifier(), node.audit());
     new CredentialRoutes(node, auth).register(router);
@@ -101,7 +107,7 @@ public final class ApiServer implements AutoCloseable {
             new DefaultThreadFactory("warehouse-api", true),
             io);
     ExecutorService executor =
-        Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("warehouse-req-", 0).factory());
+        Executors.newVirtualThreadPerTaskExecutor(); // unnamed: naming costs per request
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     Class<? extends ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;

@@ -40,7 +40,7 @@ final class Exchange {
     this.method = request.method().name();
     this.query = new QueryStringDecoder(request.uri());
     this.path = query.rawPath();
-    this.requestHeaders = request.headers().copy();
+    this.requestHeaders = request.headers(); // plain Java object: valid after release()
     this.body = request.content().toString(StandardCharsets.UTF_8);
     this.ip = ip;
     this.json = json;
