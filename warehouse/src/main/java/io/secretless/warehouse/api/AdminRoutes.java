@@ -1,7 +1,5 @@
 package io.secretless.warehouse.api;
 
-import io.javalin.Javalin;
-import io.javalin.http.Context;
 import io.secretless.warehouse.Caller;
 import io.secretless.warehouse.CredentialType;
 import io.secretless.warehouse.WarehouseException;
@@ -25,10 +23,10 @@ import java.util.Optional;
 /** Expiring, statistics, types, audit, agents, keys, health and the OpenAPI document. */
 final class AdminRoutes {
   private final WarehouseNode node;
-  private final ApiServer.Authenticator auth;
+  private final Authenticator auth;
   private final String openApi;
 
-  AdminRoutes(WarehouseNode node, ApiServer.Authenticator auth) {
+  AdminRoutes(WarehouseNode node, Authenticator auth) {
     this.node = node;
     this.auth = auth;
     try (InputStream in = AdminRoutes.class.getResourceAsStream("openapi.json")) {
@@ -38,9 +36,9 @@ final class AdminRoutes {
     }
   }
 
-  void register(Javalin app) {
+  void register(Router app) {
     app.get("/v1/health", this::health);
-    app.get("/v1/openapi.json", ctx -> ctx.contentType("application/json").result(openApi));
+    app.get("/v1/openapi.json", ctx -> ctx.result("application/json", openApi));
     app.get("/v1/expiring", this::expiring);
     app.get("/v1/stats", this::stats);
     app.get("/v1/types", this::types);
@@ -52,7 +50,7 @@ final class AdminRoutes {
     app.post("/v1/keys/rewrap", ctx -> keys(ctx, true));
   }
 
-  private void health(Context ctx) {
+  private void health(Exchange ctx) {
     boolean up = node.database().healthy();
     var out = new LinkedHashMap<String, Object>();
     out.put("status", up ? "ok" : "unavailable");
@@ -61,19 +59,19 @@ final class AdminRoutes {
     ctx.status(up ? 200 : 503).json(out);
   }
 
-  private void expiring(Context ctx) {
+  private void expiring(Exchange ctx) {
     Caller caller = auth.caller(ctx, "expiring");
     int days = intParam(ctx, "days", 30);
     var found = node.reports().expiring(caller, days);
     ctx.json(Map.of("days", days, "credentials", found.stream().map(JsonViews::expiring).toList()));
   }
 
-  private void stats(Context ctx) {
+  private void stats(Exchange ctx) {
     Caller caller = auth.caller(ctx, "stats");
     ctx.json(JsonViews.statistics(node.reports().statistics(caller)));
   }
 
-  private void types(Context ctx) {
+  private void types(Exchange ctx) {
     auth.caller(ctx, "types");
     List<Map<String, Object>> out =
         node.warehouse().types().all().stream().map(AdminRoutes::type).toList();
@@ -89,9 +87,9 @@ final class AdminRoutes {
     return m;
   }
 
-  private void audit(Context ctx) {
+  private void audit(Exchange ctx) {
     Caller caller = auth.caller(ctx, "audit_read");
-    Optional<String> agent = Optional.ofNullable(ctx.queryParam("agent"));
+    Optional<String> agent = ctx.queryParam("agent");
     if (!caller.isAdmin()) {
       if (agent.isPresent() && !agent.get().equals(caller.agentId())) {
         throw refuse(caller, "audit_read", "only admins may read other agents' audit records");
@@ -100,7 +98,7 @@ final class AdminRoutes {
     }
     var q =
         new AuditQuery(
-            Optional.ofNullable(ctx.queryParam("credential")),
+            ctx.queryParam("credential"),
             agent,
             timeParam(ctx, "since"),
             timeParam(ctx, "until"),
@@ -110,7 +108,7 @@ final class AdminRoutes {
     ctx.json(Map.of("records", records.stream().map(JsonViews::audit).toList()));
   }
 
-  private void verify(Context ctx) {
+  private void verify(Exchange ctx) {
     Caller caller = requireAdmin(ctx, "audit_verify");
     var v = node.audit().verify();
     record(
@@ -128,7 +126,7 @@ final class AdminRoutes {
     ctx.json(out);
   }
 
-  private void createAgent(Context ctx) {
+  private void createAgent(Exchange ctx) {
     Caller caller = requireAdmin(ctx, "agent_create");
     var body = RequestBody.parse(ctx.body());
     String name = body.requiredText("name");
@@ -147,14 +145,14 @@ final class AdminRoutes {
     ctx.status(201).header("Cache-Control", "no-store").json(out);
   }
 
-  private void agents(Context ctx) {
+  private void agents(Exchange ctx) {
     Caller caller = requireAdmin(ctx, "agent_list");
     var all = node.clients().all();
     record(caller, "agent_list", Outcome.SUCCESS, all.size() + " agents");
     ctx.json(Map.of("agents", all.stream().map(JsonViews::agent).toList()));
   }
 
-  private void keys(Context ctx, boolean rewrap) {
+  private void keys(Exchange ctx, boolean rewrap) {
     Caller caller = auth.caller(ctx, rewrap ? "rewrap" : "rotate_key");
     var result = rewrap ? node.rekeying().rewrap(caller) : node.rekeying().rotateKey(caller);
     ctx.json(
@@ -164,7 +162,7 @@ final class AdminRoutes {
             "rewrapped", result.rewrapped()));
   }
 
-  private Caller requireAdmin(Context ctx, String action) {
+  private Caller requireAdmin(Exchange ctx, String action) {
     Caller caller = auth.caller(ctx, action);
     if (!caller.isAdmin()) {
       throw refuse(caller, action, action + " requires the admin role");
@@ -190,8 +188,8 @@ final class AdminRoutes {
                 caller.userAgent()));
   }
 
-  private static int intParam(Context ctx, String name, int fallback) {
-    String v = ctx.queryParam(name);
+  private static int intParam(Exchange ctx, String name, int fallback) {
+    String v = ctx.queryParam(name).orElse(null);
     if (v == null) {
       return fallback;
     }
@@ -202,8 +200,8 @@ final class AdminRoutes {
     }
   }
 
-  private static Optional<Long> timeParam(Context ctx, String name) {
-    String v = ctx.queryParam(name);
+  private static Optional<Long> timeParam(Exchange ctx, String name) {
+    String v = ctx.queryParam(name).orElse(null);
     if (v == null) {
       return Optional.empty();
     }

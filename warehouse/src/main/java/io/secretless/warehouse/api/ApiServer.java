@@ -1,130 +1,159 @@
 package io.secretless.warehouse.api;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
-import io.javalin.http.HttpResponseException;
-import io.javalin.json.JavalinJackson;
-import io.secretless.warehouse.Caller;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.secretless.warehouse.WarehouseConfig;
 import io.secretless.warehouse.WarehouseException;
-import io.secretless.warehouse.WarehouseException.ErrorCode;
 import io.secretless.warehouse.WarehouseNode;
-import io.secretless.warehouse.audit.AuditEvent;
-import io.secretless.warehouse.token.TokenVerifier;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The warehouse's HTTP API: JSON under {@code /v1}, the OAuth2 token endpoint and its discovery
- * documents, on 127.0.0.1:8200 by default (HTTPS when a key store is configured). Every error is
- * {@code {"error":{"code":..,"message":..}}} with its status; bodies above the configured size are
- * refused with 413. Requests run on virtual threads.
+ * The warehouse's HTTP/1.1 API on Netty: JSON under {@code /v1}, the OAuth2 token endpoint and its
+ * discovery documents, on 127.0.0.1:8200 by default (HTTPS when a key store is configured). Every
+ * error is {@code {"error":{"code":..,"message":..}}} with its status; bodies above the configured
+ * size are refused with 413. Routes run on a virtual thread per request (they block on the store
+ * and the audit commit); the event loops only parse and write. No compression: responses carry
+ * secrets, and a compression side channel could leak them (BREACH-style).
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-  private final Javalin app;
+
+  /** A connection with no request in progress that sends nothing for this long is closed. */
+  static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
+
+  private static final Duration DRAIN = Duration.ofSeconds(5);
+  private final EventLoopGroup group;
+  private final Channel server;
+  private final ChannelGroup connections;
+  private final ExecutorService executor;
   private final WarehouseNode node;
   private final String baseUrl;
+  private final int port;
 
-  private ApiServer(Javalin app, WarehouseNode node, String baseUrl) {
-    this.app = app;
+  private ApiServer(
+      EventLoopGroup group,
+      Channel server,
+      ChannelGroup connections,
+      ExecutorService executor,
+      WarehouseNode node,
+      String baseUrl) {
+    this.group = group;
+    this.server = server;
+    this.connections = connections;
+    this.executor = executor;
     this.node = node;
     this.baseUrl = baseUrl;
+    this.port = ((InetSocketAddress) server.localAddress()).getPort();
   }
 
   /** Starts serving {@code node}; returns once the port is bound. */
   public static ApiServer start(WarehouseNode node, WarehouseConfig config) {
-    var json = new ObjectMapper();
-    Javalin app =
-        Javalin.create(
-            cfg -> {
-              cfg.useVirtualThreads = true;
-              cfg.showJavalinBanner = false;
-              cfg.startupWatcherEnabled = false;
-              cfg.http.maxRequestSize = config.maxRequestBytes();
-              // Responses carry secrets: no compression (a compression side channel could leak
-              // them, BREACH-style) and none of its per-response wrapping cost; no version header.
-              cfg.http.disableCompression();
-              cfg.jetty.modifyHttpConfiguration(http -> http.setSendServerVersion(false));
-              cfg.jsonMapper(new JavalinJackson(json, true));
-              config
-                  .tls()
-                  .ifPresent(
-                      tls ->
-                          cfg.jetty.addConnector(
-                              (server, http) -> {
-                                var ssl = new SslContextFactory.Server();
-                                ssl.setSslContext(TlsMaterial.sslContext(tls));
-                                var connector = new ServerConnector(server, ssl);
-                                connector.setHost(config.host());
-                                connector.setPort(config.port());
-                                return connector;
-                              }));
-            });
-    var auth = new Authenticator(node.verifier(), node.audit());
-    new CredentialRoutes(node, auth).register(app);
-    new AdminRoutes(node, auth).register(app);
-    app.exception(WarehouseException.class, (e, ctx) -> error(ctx, e.code(), e.getMessage()));
-    app.exception(
-        HttpResponseException.class,
-        (e, ctx) -> {
-          ErrorCode code =
-              switch (e.getStatus()) {
-                case 413 -> ErrorCode.TOO_LARGE;
-                case 404 -> ErrorCode.NOT_FOUND;
-                case 401 -> ErrorCode.UNAUTHORIZED;
-                case 403 -> ErrorCode.FORBIDDEN;
-                case 400 -> ErrorCode.BAD_REQUEST;
-                default -> ErrorCode.INTERNAL;
-              };
-          String message =
-              code == ErrorCode.TOO_LARGE
-                  ? "request body larger than " + config.maxRequestBytes() + " bytes"
-                  : e.getMessage();
-          error(ctx, code, message);
-        });
-    app.exception(
-        Exception.class,
-        (e, ctx) -> {
-          LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
-          error(ctx, ErrorCode.INTERNAL, "internal error; see the warehouse log");
-        });
-    app.error(
-        404,
-        ctx -> {
-          if (ctx.result() == null || ctx.result().isEmpty()) {
-            error(ctx, ErrorCode.NOT_FOUND, "no such endpoint: " + ctx.method() + " " + ctx.path());
-          }
-        });
-    String base;
-    if (config.tls().isPresent()) {
-      app.start();
-    } else {
-      app.start(config.host(), config.port());
-    }
-    base = config.baseUrl(app.port());
-    new TokenRoutes(node, base).register(app);
-    LOG.info("warehouse API listening on {} (store: {})", base, node.database().description());
-    return new ApiServer(app, node, base);
+    return start(node, config, READ_TIMEOUT, router -> {});
   }
 
-  static void error(Context ctx, ErrorCode code, String message) {
-    var body = new LinkedHashMap<String, Object>();
-    body.put("code", code.wire());
-    body.put("message", message);
-    ctx.status(code.status()).json(Map.of("error", body));
-    if (code == ErrorCode.UNAUTHORIZED) {
-      ctx.header("WWW-Authenticate", "Bearer realm=\"secretless-warehouse\"");
+  /** For tests: a shorter read timeout and extra routes. */
+  static ApiServer start(
+      WarehouseNode node,
+      WarehouseConfig config,
+      Duration readTimeout,
+      Consumer<Router> extraRoutes) {
+    // Jackson's default buffer recycling is per thread; with a new virtual thread per request it
+    // would allocate fresh buffers for every response. A shared pool reuses them.
+    var json =
+        new ObjectMapper(
+            JsonFactory.builder().recyclerPool(JsonRecyclerPools.newConcurrentDequePool()).build());
+    var router = new Router();
+    var auth = new Authenticator(node.verifier(), node.audit());
+    new CredentialRoutes(node, auth).register(router);
+    new AdminRoutes(node, auth).register(router);
+    extraRoutes.accept(router);
+    var dispatcher = new Dispatcher(router);
+    SSLContext tls = config.tls().map(TlsMaterial::sslContext).orElse(null);
+    long maxBytes = config.maxRequestBytes();
+    boolean epoll = Epoll.isAvailable();
+    IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+    EventLoopGroup group =
+        new MultiThreadIoEventLoopGroup(
+            Math.min(2, Runtime.getRuntime().availableProcessors()),
+            new DefaultThreadFactory("warehouse-api", true),
+            io);
+    ExecutorService executor =
+        Executors.newVirtualThreadPerTaskExecutor(); // unnamed: naming costs per request
+    ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    Class<? extends ServerChannel> channelType =
+        epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    var bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(channelType)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    connections.add(ch);
+                    var p = ch.pipeline();
+                    if (tls != null) {
+                      var engine = tls.createSSLEngine();
+                      engine.setUseClientMode(false);
+                      p.addLast(new SslHandler(engine));
+                    }
+                    p.addLast(
+                        new IdleStateHandler(readTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                    p.addLast(new HttpServerCodec());
+                    p.addLast(new RequestAssembler(maxBytes));
+                    p.addLast(new ConnectionHandler(dispatcher, executor, json, maxBytes));
+                  }
+                });
+    Channel server;
+    try {
+      server = bootstrap.bind(config.host(), config.port()).syncUninterruptibly().channel();
+    } catch (RuntimeException e) {
+      group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+      executor.shutdownNow();
+      throw new WarehouseException(
+          WarehouseException.ErrorCode.INTERNAL,
+          "cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage());
     }
+    int port = ((InetSocketAddress) server.localAddress()).getPort();
+    String base = config.baseUrl(port);
+    new TokenRoutes(node, base).register(router);
+    LOG.info("warehouse API listening on {} (store: {})", base, node.database().description());
+    return new ApiServer(group, server, connections, executor, node, base);
   }
 
   public int port() {
-    return app.port();
+    return port;
   }
 
   public String baseUrl() {
@@ -135,49 +164,21 @@ public final class ApiServer implements AutoCloseable {
     return node;
   }
 
+  /**
+   * Stops accepting, lets requests in progress finish (up to 5 s), then closes every connection.
+   */
   @Override
   public void close() {
-    app.stop();
-  }
-
-  /** Turns a request's bearer token into a {@link Caller}; audits and refuses any other request. */
-  static final class Authenticator {
-    private final TokenVerifier verifier;
-    private final io.secretless.warehouse.audit.AuditLog audit;
-
-    Authenticator(TokenVerifier verifier, io.secretless.warehouse.audit.AuditLog audit) {
-      this.verifier = verifier;
-      this.audit = audit;
-    }
-
-    Caller caller(Context ctx, String action) {
-      String header = ctx.header("Authorization");
-      String source = ctx.ip();
-      String agentHint = "-";
-      try {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-          throw new WarehouseException(
-              ErrorCode.UNAUTHORIZED, "missing bearer token: send Authorization: Bearer <token>");
-        }
-        var verified = verifier.verify(header.substring(7).strip());
-        return new Caller(verified.subject(), verified.roles(), source, userAgent(ctx));
-      } catch (WarehouseException e) {
-        audit.record(
-            new AuditEvent(
-                agentHint,
-                action,
-                "*",
-                AuditEvent.Outcome.DENIED,
-                e.getMessage(),
-                source,
-                userAgent(ctx)));
-        throw e;
+    server.close().syncUninterruptibly();
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("warehouse API requests still running after {}; closing anyway", DRAIN);
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
-
-    private static String userAgent(Context ctx) {
-      String ua = ctx.userAgent();
-      return ua == null ? "" : ua;
-    }
+    connections.close().awaitUninterruptibly(DRAIN.toMillis());
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(DRAIN.toMillis());
   }
 }

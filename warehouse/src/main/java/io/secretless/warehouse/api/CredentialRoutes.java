@@ -1,7 +1,5 @@
 package io.secretless.warehouse.api;
 
-import io.javalin.Javalin;
-import io.javalin.http.Context;
 import io.secretless.warehouse.Caller;
 import io.secretless.warehouse.Credential;
 import io.secretless.warehouse.Grant;
@@ -22,14 +20,14 @@ import java.util.Set;
 /** {@code /v1/credentials}: store, list, retrieve, get-secret, rotate, delete, grant, revoke. */
 final class CredentialRoutes {
   private final WarehouseNode node;
-  private final ApiServer.Authenticator auth;
+  private final Authenticator auth;
 
-  CredentialRoutes(WarehouseNode node, ApiServer.Authenticator auth) {
+  CredentialRoutes(WarehouseNode node, Authenticator auth) {
     this.node = node;
     this.auth = auth;
   }
 
-  void register(Javalin app) {
+  void register(Router app) {
     app.post("/v1/credentials", this::store);
     app.get("/v1/credentials", this::list);
     app.get("/v1/credentials/{ref}", this::retrieve);
@@ -41,7 +39,7 @@ final class CredentialRoutes {
     app.delete("/v1/credentials/{ref}/grants/{grantee}", this::revoke);
   }
 
-  private void store(Context ctx) {
+  private void store(Exchange ctx) {
     Caller caller = auth.caller(ctx, "store");
     var body = RequestBody.parse(ctx.body());
     var req =
@@ -56,15 +54,15 @@ final class CredentialRoutes {
     ctx.status(201).json(JsonViews.credential(stored));
   }
 
-  private void list(Context ctx) {
+  private void list(Exchange ctx) {
     Caller caller = auth.caller(ctx, "list");
     List<String> tags = ctx.queryParams("tag");
-    Optional<String> type = Optional.ofNullable(ctx.queryParam("type"));
+    Optional<String> type = ctx.queryParam("type");
     List<Credential> found = node.warehouse().list(caller, tags, type);
     ctx.json(Map.of("credentials", found.stream().map(JsonViews::credential).toList()));
   }
 
-  private void retrieve(Context ctx) {
+  private void retrieve(Exchange ctx) {
     Caller caller = auth.caller(ctx, "retrieve");
     Revealed r = node.warehouse().retrieve(caller, ctx.pathParam("ref"));
     var out = JsonViews.credential(r.credential());
@@ -72,7 +70,7 @@ final class CredentialRoutes {
     ctx.header("Cache-Control", "no-store").json(out);
   }
 
-  private void secret(Context ctx) {
+  private void secret(Exchange ctx) {
     Caller caller = auth.caller(ctx, "get_secret");
     Revealed r = node.warehouse().secret(caller, ctx.pathParam("ref"));
     var out = new LinkedHashMap<String, Object>();
@@ -86,7 +84,7 @@ final class CredentialRoutes {
     ctx.header("Cache-Control", "no-store").json(out);
   }
 
-  private void rotate(Context ctx) {
+  private void rotate(Exchange ctx) {
     Caller caller = auth.caller(ctx, "rotate");
     var body = RequestBody.parse(ctx.body());
     var req =
@@ -95,19 +93,19 @@ final class CredentialRoutes {
     ctx.json(JsonViews.credential(node.warehouse().rotate(caller, ctx.pathParam("ref"), req)));
   }
 
-  private void delete(Context ctx) {
+  private void delete(Exchange ctx) {
     Caller caller = auth.caller(ctx, "delete");
     node.warehouse().delete(caller, ctx.pathParam("ref"));
     ctx.status(204);
   }
 
-  private void grants(Context ctx) {
+  private void grants(Exchange ctx) {
     Caller caller = auth.caller(ctx, "list_grants");
     List<Grant> grants = node.sharing().grants(caller, ctx.pathParam("ref"));
     ctx.json(Map.of("grants", grants.stream().map(JsonViews::grant).toList()));
   }
 
-  private void grant(Context ctx) {
+  private void grant(Exchange ctx) {
     Caller caller = auth.caller(ctx, "grant");
     var body = RequestBody.parse(ctx.body());
     String grantee = grantee(body);
@@ -130,7 +128,7 @@ final class CredentialRoutes {
     return agent.map(Grant::agent).or(() -> role.map(Grant::role)).orElseGet(grantee::get);
   }
 
-  private void revoke(Context ctx) {
+  private void revoke(Exchange ctx) {
     Caller caller = auth.caller(ctx, "revoke");
     node.sharing().revoke(caller, ctx.pathParam("ref"), ctx.pathParam("grantee"));
     ctx.status(204);

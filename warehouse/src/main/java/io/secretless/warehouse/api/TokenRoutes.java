@@ -7,8 +7,6 @@ import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
 import com.nimbusds.oauth2.sdk.http.HTTPRequest;
-import io.javalin.Javalin;
-import io.javalin.http.Context;
 import io.secretless.core.Secret;
 import io.secretless.warehouse.Agent;
 import io.secretless.warehouse.WarehouseException;
@@ -34,7 +32,7 @@ final class TokenRoutes {
     this.baseUrl = baseUrl;
   }
 
-  void register(Javalin app) {
+  void register(Router app) {
     if (node.issuer().isEmpty()) {
       return;
     }
@@ -62,16 +60,14 @@ final class TokenRoutes {
     return m;
   }
 
-  private void token(Context ctx, TokenIssuer issuer) {
+  private void token(Exchange ctx, TokenIssuer issuer) {
     String source = ctx.ip();
-    String ua = ctx.userAgent() == null ? "" : ctx.userAgent();
+    String ua = ctx.userAgent();
     ClientAuthentication client;
     try {
       var http = new HTTPRequest(HTTPRequest.Method.POST, URI.create(baseUrl + "/v1/oauth/token"));
-      http.setHeader("Content-Type", ctx.contentType() == null ? "" : ctx.contentType());
-      if (ctx.header("Authorization") != null) {
-        http.setAuthorization(ctx.header("Authorization"));
-      }
+      http.setHeader("Content-Type", ctx.contentType().orElse(""));
+      ctx.header("Authorization").ifPresent(http::setAuthorization);
       http.setBody(ctx.body());
       TokenRequest request = TokenRequest.parse(http);
       if (!(request.getAuthorizationGrant() instanceof ClientCredentialsGrant)) {
@@ -124,7 +120,7 @@ final class TokenRoutes {
     node.audit().record(new AuditEvent(agent, "token", "*", outcome, reason, source, ua));
   }
 
-  private static void oauthError(Context ctx, int status, String code, String description) {
+  private static void oauthError(Exchange ctx, int status, String code, String description) {
     var body = new LinkedHashMap<String, Object>();
     body.put("error", code);
     body.put("error_description", description);

@@ -1,0 +1,223 @@
+package io.secretless.warehouse.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.secretless.warehouse.WarehouseConfig;
+import io.secretless.warehouse.WarehouseNode;
+import io.secretless.warehouse.crypto.MasterKey;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the Netty HTTP server must get right on its own: limits, malformed input, stalled clients,
+ * pipelining, keep-alive and close, failures of a route. Raw sockets on loopback, SQLite node.
+ */
+class ApiServerTest {
+  private static final String LEAK = "route-internal-detail-7f3a";
+  @TempDir Path dir;
+  WarehouseNode node;
+  ApiServer server;
+  long max;
+
+  @BeforeEach
+  void start() {
+    MasterKey.createKeyFile(dir.resolve("master.key"));
+    WarehouseConfig config = WarehouseConfig.defaults(dir).withListen("127.0.0.1", 0);
+    max = config.maxRequestBytes();
+    node = WarehouseNode.open(config, "http://127.0.0.1");
+    server =
+        ApiServer.start(
+            node,
+            config,
+            Duration.ofMillis(500),
+            router -> {
+              router.get(
+                  "/test/slow",
+                  ex -> {
+                    Thread.sleep(300); // the first of two pipelined requests finishes last
+                    ex.json(Map.of("slow", true));
+                  });
+              router.get(
+                  "/test/boom",
+                  ex -> {
+                    throw new IllegalStateException(LEAK);
+                  });
+              router.get("/test/echo/{ref}", ex -> ex.json(Map.of("ref", ex.pathParam("ref"))));
+            });
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+    node.close();
+  }
+
+  private RawHttp connect() throws Exception {
+    return new RawHttp(server.port());
+  }
+
+  private static String get(String path) {
+    return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+  }
+
+  @Test
+  void bodyOverTheLimitGets413JsonAndTheConnectionStaysUsable() throws Exception {
+    try (var c = connect()) {
+      String body = "x".repeat((int) max + 1);
+      c.send(
+          "POST /v1/credentials HTTP/1.1\r\nHost: h\r\nContent-Type: application/json\r\n"
+              + "Content-Length: "
+              + body.length()
+              + "\r\n\r\n"
+              + body);
+      RawHttp.Response r = c.read();
+      assertThat(r.status()).isEqualTo(413);
+      assertThat(r.body())
+          .contains("\"code\":\"request_too_large\"")
+          .contains("request body larger than " + max + " bytes");
+      assertThat(c.send(get("/v1/health")).read().status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void chunkedBodyOverTheLimitGets413() throws Exception {
+    try (var c = connect()) {
+      String chunk = "y".repeat(4096);
+      var req = new StringBuilder("POST /v1/credentials HTTP/1.1\r\nHost: h\r\n");
+      req.append("Transfer-Encoding: chunked\r\n\r\n");
+      for (long sent = 0; sent <= max; sent += chunk.length()) {
+        req.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+      }
+      req.append("0\r\n\r\n");
+      RawHttp.Response r = c.send(req.toString()).read();
+      assertThat(r.status()).isEqualTo(413);
+      assertThat(c.send(get("/v1/health")).read().status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void hugeDeclaredBodyGets413AndTheConnectionIsClosed() throws Exception {
+    try (var c = connect()) {
+      c.send("POST /v1/credentials HTTP/1.1\r\nHost: h\r\nContent-Length: 1000000000\r\n\r\nabc");
+      RawHttp.Response r = c.read();
+      assertThat(r.status()).isEqualTo(413);
+      assertThat(r.headers()).containsEntry("connection", "close");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void requestLineTooLongGets400AndClose() throws Exception {
+    try (var c = connect()) {
+      RawHttp.Response r = c.send(get("/v1/" + "a".repeat(10_000))).read();
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.body()).contains("\"code\":\"bad_request\"").contains("request line too long");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void malformedHeaderGets400AndCloseWithoutEchoingIt() throws Exception {
+    try (var c = connect()) {
+      RawHttp.Response r =
+          c.send("GET /v1/health HTTP/1.1\r\nHost: h\r\nBad Header" + LEAK + ": x\r\n\r\n").read();
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.body()).contains("\"code\":\"bad_request\"").doesNotContain(LEAK);
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void partialRequestThatStallsIsClosedByTheReadTimeout() throws Exception {
+    try (var c = connect()) {
+      c.send("GET /v1/hea");
+      // RawHttp's own 10 s socket timeout would make this false: the server's 500 ms must win.
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrder() throws Exception {
+    try (var c = connect()) {
+      c.send(get("/test/slow") + get("/v1/nope") + get("/v1/health"));
+      RawHttp.Response first = c.read();
+      assertThat(first.body()).isEqualTo("{\"slow\":true}");
+      assertThat(c.read().status()).isEqualTo(404);
+      assertThat(c.read().body()).contains("\"status\":\"ok\"");
+    }
+  }
+
+  @Test
+  void routeFailureIs500JsonWithoutDetailsOrStackTrace() throws Exception {
+    try (var c = connect()) {
+      RawHttp.Response r = c.send(get("/test/boom")).read();
+      assertThat(r.status()).isEqualTo(500);
+      assertThat(r.body())
+          .contains("\"code\":\"internal_error\"")
+          .doesNotContain(LEAK)
+          .doesNotContain("Exception")
+          .doesNotContain("at io.");
+      assertThat(c.send(get("/v1/health")).read().status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void unknownEndpointIs404NamingMethodAndPath() throws Exception {
+    try (var c = connect()) {
+      RawHttp.Response r = c.send(get("/v1/nope")).read();
+      assertThat(r.status()).isEqualTo(404);
+      assertThat(r.body())
+          .contains("\"code\":\"not_found\"")
+          .contains("no such endpoint: GET /v1/nope");
+    }
+  }
+
+  @Test
+  void wrongMethodOnAKnownPathIs405WithAllow() throws Exception {
+    try (var c = connect()) {
+      RawHttp.Response r =
+          c.send("PUT /v1/credentials/x HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n").read();
+      assertThat(r.status()).isEqualTo(405);
+      assertThat(r.headers()).containsEntry("allow", "DELETE, GET");
+      assertThat(r.body()).contains("\"code\":\"method_not_allowed\"");
+    }
+  }
+
+  @Test
+  void pathParametersArePercentDecoded() throws Exception {
+    try (var c = connect()) {
+      RawHttp.Response r = c.send(get("/test/echo/a%2Fb+c%20d")).read();
+      assertThat(r.body()).isEqualTo("{\"ref\":\"a/b+c d\"}");
+    }
+  }
+
+  @Test
+  void connectionCloseIsHonoured() throws Exception {
+    try (var c = connect()) {
+      RawHttp.Response r =
+          c.send("GET /v1/health HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n").read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.headers()).containsEntry("connection", "close");
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void http10IsServedAndClosedUnlessKeepAliveIsAsked() throws Exception {
+    try (var c = connect()) {
+      assertThat(c.send("GET /v1/health HTTP/1.0\r\n\r\n").read().status()).isEqualTo(200);
+      assertThat(c.closedByServer()).isTrue();
+    }
+    try (var c = connect()) {
+      RawHttp.Response r =
+          c.send("GET /v1/health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").read();
+      assertThat(r.headers()).containsEntry("connection", "keep-alive");
+      assertThat(c.send("GET /v1/health HTTP/1.0\r\n\r\n").read().status()).isEqualTo(200);
+    }
+  }
+}
