@@ -2,7 +2,6 @@ package io.secretless.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /**
@@ -12,7 +11,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * forwarded safely is passed on as a {@link MalformedRequest} and everything after it is dropped:
  * the client gets the error and the connection closes.
  */
-final class RequestFramer extends ChannelInboundHandlerAdapter {
+final class RequestFramer extends HeadFramer {
   /** Passed on after the last byte of each request. */
   static final Object END =
       new Object() {
@@ -35,42 +34,19 @@ final class RequestFramer extends ChannelInboundHandlerAdapter {
   private final ChunkedRequestBody chunks = new ChunkedRequestBody();
   private State state = State.HEAD;
   private long remaining;
-  private ByteBuf cumulation;
 
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof ByteBuf in)) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
-    ByteBuf buf = in;
-    if (cumulation != null) {
-      buf = cumulation;
-      cumulation = null;
-      buf.writeBytes(in);
-      in.release();
-    }
-    try {
-      frame(ctx, buf);
-    } finally {
-      if (state == State.HEAD && buf.isReadable()) {
-        keep(ctx, buf);
-      } else {
-        buf.release();
-      }
-    }
+  RequestFramer() {
+    super(MAX_HEAD);
   }
 
-  /** Keeps the start of a head that is not complete yet. */
-  private void keep(ChannelHandlerContext ctx, ByteBuf buf) {
-    if (buf.readableBytes() > MAX_HEAD) {
-      buf.release();
-      fail(ctx, tooLarge());
-      return;
-    }
-    cumulation = ctx.alloc().heapBuffer(Math.max(1024, buf.readableBytes() * 2));
-    cumulation.writeBytes(buf);
-    buf.release();
+  @Override
+  boolean inHead() {
+    return state == State.HEAD;
+  }
+
+  @Override
+  void headTooLarge(ChannelHandlerContext ctx) {
+    fail(ctx, tooLarge());
   }
 
   private static MalformedRequest tooLarge() {
@@ -79,7 +55,8 @@ final class RequestFramer extends ChannelInboundHandlerAdapter {
         "the request line and headers exceed " + MAX_HEAD / 1024 + " KiB");
   }
 
-  private void frame(ChannelHandlerContext ctx, ByteBuf buf) {
+  @Override
+  void frame(ChannelHandlerContext ctx, ByteBuf buf) {
     while (buf.isReadable()) {
       switch (state) {
         case HEAD -> {
@@ -120,14 +97,9 @@ final class RequestFramer extends ChannelInboundHandlerAdapter {
 
   /** Parses a complete head at the reader index; false when more bytes are needed. */
   private boolean head(ChannelHandlerContext ctx, ByteBuf buf) {
-    int start = buf.readerIndex();
+    int start = skipEmptyLines(buf);
     int w = buf.writerIndex();
-    // Empty lines before a request line are ignored (RFC 9112 section 2.2), as Netty's decoder did.
-    while (start < w && (buf.getByte(start) == '\r' || buf.getByte(start) == '\n')) {
-      start++;
-    }
-    buf.readerIndex(start);
-    int end = ResponseFramer.headEnd(buf, start, Math.min(w, start + MAX_HEAD + 4));
+    int end = headEnd(buf, start, Math.min(w, start + MAX_HEAD + 4));
     if (end < 0) {
       if (w - start > MAX_HEAD) {
         fail(ctx, tooLarge());
@@ -168,17 +140,5 @@ final class RequestFramer extends ChannelInboundHandlerAdapter {
   public void channelInactive(ChannelHandlerContext ctx) {
     release();
     ctx.fireChannelInactive();
-  }
-
-  @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    release();
-  }
-
-  private void release() {
-    if (cumulation != null) {
-      cumulation.release();
-      cumulation = null;
-    }
   }
 }

@@ -27,13 +27,13 @@ final class RequestHead {
     TRANSFER_ENCODING
   }
 
-  private static final byte[] HOST = ascii("host");
-  private static final byte[] CONNECTION = ascii("connection");
-  private static final byte[] KEEP_ALIVE = ascii("keep-alive");
-  private static final byte[] UPGRADE = ascii("upgrade");
-  private static final byte[] PROXY = ascii("proxy-");
-  private static final byte[] CONTENT_LENGTH = ascii("content-length");
-  private static final byte[] TRANSFER_ENCODING = ascii("transfer-encoding");
+  private static final byte[] HOST = HeadBytes.ascii("host");
+  private static final byte[] CONNECTION = HeadBytes.ascii("connection");
+  private static final byte[] KEEP_ALIVE = HeadBytes.ascii("keep-alive");
+  private static final byte[] UPGRADE = HeadBytes.ascii("upgrade");
+  private static final byte[] PROXY = HeadBytes.ascii("proxy-");
+  private static final byte[] CONTENT_LENGTH = HeadBytes.ascii("content-length");
+  private static final byte[] TRANSFER_ENCODING = HeadBytes.ascii("transfer-encoding");
   final byte[] bytes;
   private final int length;
   private String method;
@@ -52,10 +52,6 @@ final class RequestHead {
   private RequestHead(byte[] bytes, int length) {
     this.bytes = bytes;
     this.length = length;
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
   }
 
   /**
@@ -177,20 +173,11 @@ final class RequestHead {
   }
 
   private boolean nameIs(int start, byte[] lower) {
-    for (int i = 0; i < lower.length; i++) {
-      if (lower(bytes[start + i]) != lower[i]) {
-        return false;
-      }
-    }
-    return true;
+    return HeadBytes.nameIs(bytes, start, lower);
   }
 
   private boolean isName(int i, byte[] lower) {
     return nameEnd[i] - lineStart[i] == lower.length && nameIs(lineStart[i], lower);
-  }
-
-  private static byte lower(byte b) {
-    return b >= 'A' && b <= 'Z' ? (byte) (b + 32) : b;
   }
 
   /** One Content-Length of 1 to 18 digits; a second one, even equal, is refused (as Netty did). */
@@ -198,20 +185,10 @@ final class RequestHead {
     if (contentLength >= 0) {
       throw MalformedRequest.bad("more than one Content-Length header");
     }
-    int s = skipSpace(start, end);
-    int e = trimEnd(s, end);
-    if (s == e || e - s > 18) {
+    contentLength = HeadBytes.contentLength(bytes, start, end);
+    if (contentLength < 0) {
       throw MalformedRequest.bad("Content-Length must be a number");
     }
-    long n = 0;
-    for (int i = s; i < e; i++) {
-      byte b = bytes[i];
-      if (b < '0' || b > '9') {
-        throw MalformedRequest.bad("Content-Length must be a number");
-      }
-      n = n * 10 + (b - '0');
-    }
-    contentLength = n;
   }
 
   /**
@@ -269,7 +246,7 @@ final class RequestHead {
     }
     keepAlive = !close && (version == HttpVersion.HTTP_1_1 || keep);
     for (String t : named) {
-      byte[] name = ascii(t);
+      byte[] name = HeadBytes.ascii(t);
       for (int i = 0; i < headers; i++) {
         // The framing headers stay: the body is forwarded as it came.
         if ((kinds[i] == Kind.OTHER || kinds[i] == Kind.HOST) && isName(i, name)) {
@@ -281,17 +258,11 @@ final class RequestHead {
   }
 
   private int skipSpace(int s, int end) {
-    while (s < end && (bytes[s] == ' ' || bytes[s] == '\t')) {
-      s++;
-    }
-    return s;
+    return HeadBytes.skipSpace(bytes, s, end);
   }
 
   private int trimEnd(int s, int e) {
-    while (e > s && (bytes[e - 1] == ' ' || bytes[e - 1] == '\t')) {
-      e--;
-    }
-    return e;
+    return HeadBytes.trimEnd(bytes, s, e);
   }
 
   /** End of the line starting at {@code pos} (at its CR LF); a bare CR or LF is refused. */
@@ -372,7 +343,7 @@ final class RequestHead {
 
   /** The first value of header {@code name} (any case), trimmed, or null. Not for hot paths. */
   String header(String name) {
-    byte[] lower = ascii(name.toLowerCase(Locale.ROOT));
+    byte[] lower = HeadBytes.ascii(name.toLowerCase(Locale.ROOT));
     for (int i = 0; i < headers; i++) {
       if (isName(i, lower)) {
         return value(i);

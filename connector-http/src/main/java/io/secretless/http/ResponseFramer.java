@@ -2,7 +2,6 @@ package io.secretless.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
  * Finds where each upstream response begins and ends without decoding it into HTTP objects: it
@@ -13,7 +12,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * <p>Which responses have no body depends on the request (HEAD), so the sender says what it sent
  * with {@link #expectResponseTo}; a connection carries one request at a time.
  */
-final class ResponseFramer extends ChannelInboundHandlerAdapter {
+final class ResponseFramer extends HeadFramer {
   /** Passed on after the last byte of a response (including an informational one). */
   static final Object END =
       new Object() {
@@ -39,7 +38,6 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
   private State state = State.HEAD;
   private boolean headRequest;
   private long remaining;
-  private ByteBuf cumulation;
   private ByteBuf trailers;
 
   /** The request just sent was (not) a HEAD request: its response has no body. */
@@ -47,43 +45,22 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
     this.headRequest = headRequest;
   }
 
+  ResponseFramer() {
+    super(MAX_HEAD);
+  }
+
   @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (!(msg instanceof ByteBuf in)) {
-      ctx.fireChannelRead(msg);
-      return;
-    }
-    ByteBuf buf = in;
-    if (cumulation != null) {
-      buf = cumulation;
-      cumulation = null;
-      buf.writeBytes(in);
-      in.release();
-    }
-    try {
-      frame(ctx, buf);
-    } finally {
-      if (state == State.HEAD && buf.isReadable()) {
-        keep(ctx, buf);
-      } else {
-        buf.release();
-      }
-    }
+  boolean inHead() {
+    return state == State.HEAD;
   }
 
-  /** Keeps the start of a head that is not complete yet. */
-  private void keep(ChannelHandlerContext ctx, ByteBuf buf) {
-    if (buf.readableBytes() > MAX_HEAD) {
-      fail(ctx);
-      buf.release();
-      return;
-    }
-    cumulation = ctx.alloc().heapBuffer(Math.max(1024, buf.readableBytes() * 2));
-    cumulation.writeBytes(buf);
-    buf.release();
+  @Override
+  void headTooLarge(ChannelHandlerContext ctx) {
+    fail(ctx);
   }
 
-  private void frame(ChannelHandlerContext ctx, ByteBuf buf) {
+  @Override
+  void frame(ChannelHandlerContext ctx, ByteBuf buf) {
     while (buf.isReadable()) {
       switch (state) {
         case HEAD -> {
@@ -159,17 +136,8 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
 
   /** Parses a complete head at the reader index; false when more bytes are needed. */
   private boolean head(ChannelHandlerContext ctx, ByteBuf buf) {
-    int start = buf.readerIndex();
-    int w = buf.writerIndex();
-    while (start < w) { // blank lines before a status line are skipped, as Netty's decoder did
-      byte b = buf.getByte(start);
-      if (b != '\r' && b != '\n') {
-        break;
-      }
-      start++;
-    }
-    buf.readerIndex(start);
-    int end = headEnd(buf, start, w);
+    int start = skipEmptyLines(buf);
+    int end = headEnd(buf, start, buf.writerIndex());
     if (end < 0) {
       return false;
     }
@@ -202,31 +170,6 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
     return true;
   }
 
-  /** Offset just past the empty line ending the head starting at {@code from}, or -1. */
-  static int headEnd(ByteBuf buf, int from, int to) {
-    int i = from;
-    while (i < to) {
-      int lf = buf.indexOf(i, to, (byte) '\n');
-      if (lf < 0 || lf + 1 >= to) {
-        return -1;
-      }
-      byte b = buf.getByte(lf + 1);
-      if (b == '\n') {
-        return lf + 2;
-      }
-      if (b == '\r') {
-        if (lf + 2 >= to) {
-          return -1;
-        }
-        if (buf.getByte(lf + 2) == '\n') {
-          return lf + 3;
-        }
-      }
-      i = lf + 1;
-    }
-    return -1;
-  }
-
   private void fail(ChannelHandlerContext ctx) {
     state = State.FAILED;
     ctx.close();
@@ -244,15 +187,8 @@ final class ResponseFramer extends ChannelInboundHandlerAdapter {
   }
 
   @Override
-  public void handlerRemoved(ChannelHandlerContext ctx) {
-    release();
-  }
-
-  private void release() {
-    if (cumulation != null) {
-      cumulation.release();
-      cumulation = null;
-    }
+  void release() {
+    super.release();
     if (trailers != null) {
       trailers.release();
       trailers = null;

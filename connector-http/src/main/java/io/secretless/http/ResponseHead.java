@@ -18,12 +18,12 @@ final class ResponseHead {
     TRANSFER_ENCODING
   }
 
-  private static final byte[] CONNECTION = lower("connection");
-  private static final byte[] KEEP_ALIVE = lower("keep-alive");
-  private static final byte[] CONTENT_LENGTH = lower("content-length");
-  private static final byte[] TRANSFER_ENCODING = lower("transfer-encoding");
-  private static final byte[] CLOSE = lower("close");
-  private static final byte[] CHUNKED = lower("chunked");
+  private static final byte[] CONNECTION = HeadBytes.ascii("connection");
+  private static final byte[] KEEP_ALIVE = HeadBytes.ascii("keep-alive");
+  private static final byte[] CONTENT_LENGTH = HeadBytes.ascii("content-length");
+  private static final byte[] TRANSFER_ENCODING = HeadBytes.ascii("transfer-encoding");
+  private static final byte[] CLOSE = HeadBytes.ascii("close");
+  private static final byte[] CHUNKED = HeadBytes.ascii("chunked");
 
   /** The head's bytes (folded header lines joined with spaces), from offset 0. */
   byte[] bytes = new byte[512];
@@ -46,10 +46,6 @@ final class ResponseHead {
   private boolean transferEncoding;
   private boolean connectionClose;
   private boolean connectionKeepAlive;
-
-  private static byte[] lower(String s) {
-    return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  }
 
   /**
    * Parses the head in {@code buf} from {@code start} to {@code end} (just past its empty line).
@@ -187,12 +183,7 @@ final class ResponseHead {
   }
 
   private boolean nameIs(int start, byte[] lower) {
-    for (int i = 0; i < lower.length; i++) {
-      if ((bytes[start + i] | 0x20) != lower[i]) {
-        return false;
-      }
-    }
-    return true;
+    return HeadBytes.nameIs(bytes, start, lower);
   }
 
   /** One Content-Length of digits only; a second one, even equal, is refused (as Netty does). */
@@ -200,21 +191,8 @@ final class ResponseHead {
     if (contentLength >= 0) {
       return false;
     }
-    int s = skipSpace(start, end);
-    int e = trimEnd(s, end);
-    if (s == e || e - s > 18) {
-      return false;
-    }
-    long n = 0;
-    for (int i = s; i < e; i++) {
-      byte b = bytes[i];
-      if (b < '0' || b > '9') {
-        return false;
-      }
-      n = n * 10 + (b - '0');
-    }
-    contentLength = n;
-    return true;
+    contentLength = HeadBytes.contentLength(bytes, start, end);
+    return contentLength >= 0;
   }
 
   private boolean lastTokenIs(int start, int end, byte[] lower) {
@@ -245,17 +223,11 @@ final class ResponseHead {
   }
 
   private int skipSpace(int s, int end) {
-    while (s < end && (bytes[s] == ' ' || bytes[s] == '\t')) {
-      s++;
-    }
-    return s;
+    return HeadBytes.skipSpace(bytes, s, end);
   }
 
   private int trimEnd(int s, int e) {
-    while (e > s && (bytes[e - 1] == ' ' || bytes[e - 1] == '\t')) {
-      e--;
-    }
-    return e;
+    return HeadBytes.trimEnd(bytes, s, e);
   }
 
   /** End of the line starting at {@code pos}, without its CR LF (or bare LF). */
