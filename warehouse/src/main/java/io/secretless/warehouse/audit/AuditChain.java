@@ -16,29 +16,9 @@ public final class AuditChain {
 
   private AuditChain() {}
 
-  public static String hash(
-      String prevHash,
-      long seq,
-      long atMillis,
-      String agent,
-      String action,
-      String credentialId,
-      String outcome,
-      String reason,
-      String source,
-      String userAgent) {
-    return hash(
-        newDigest(),
-        prevHash,
-        seq,
-        atMillis,
-        agent,
-        action,
-        credentialId,
-        outcome,
-        reason,
-        source,
-        userAgent);
+  /** The hash of {@code r}: over every field but its own {@code hash}. */
+  public static String hash(AuditRecord r) {
+    return hash(newDigest(), r);
   }
 
   static MessageDigest newDigest() {
@@ -49,49 +29,24 @@ public final class AuditChain {
     }
   }
 
-  /** As the other {@code hash}, reusing {@code digest} (reset here; one thread at a time). */
-  static String hash(
-      MessageDigest digest,
-      String prevHash,
-      long seq,
-      long atMillis,
-      String agent,
-      String action,
-      String credentialId,
-      String outcome,
-      String reason,
-      String source,
-      String userAgent) {
+  /** As {@link #hash(AuditRecord)}, reusing {@code digest} (reset here; one thread at a time). */
+  static String hash(MessageDigest digest, AuditRecord r) {
     digest.reset();
-    update(digest, prevHash);
+    update(digest, r.prevHash());
     for (int shift = 56; shift >= 0; shift -= 8) {
-      digest.update((byte) (seq >>> shift));
+      digest.update((byte) (r.seq() >>> shift));
     }
     for (int shift = 56; shift >= 0; shift -= 8) {
-      digest.update((byte) (atMillis >>> shift));
+      digest.update((byte) (r.atMillis() >>> shift));
     }
-    update(digest, agent);
-    update(digest, action);
-    update(digest, credentialId);
-    update(digest, outcome);
-    update(digest, reason);
-    update(digest, source);
-    update(digest, userAgent);
+    update(digest, r.agent());
+    update(digest, r.action());
+    update(digest, r.credentialId());
+    update(digest, r.outcome());
+    update(digest, r.reason());
+    update(digest, r.source());
+    update(digest, r.userAgent());
     return HEX.formatHex(digest.digest());
-  }
-
-  public static String hash(AuditRecord r) {
-    return hash(
-        r.prevHash(),
-        r.seq(),
-        r.atMillis(),
-        r.agent(),
-        r.action(),
-        r.credentialId(),
-        r.outcome(),
-        r.reason(),
-        r.source(),
-        r.userAgent());
   }
 
   private static void update(MessageDigest digest, String field) {

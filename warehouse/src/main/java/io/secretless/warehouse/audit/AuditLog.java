@@ -79,18 +79,6 @@ public final class AuditLog {
     }
     long seq = prev.seq() + 1;
     String prevHash = prev.hash();
-    String hash =
-        AuditChain.hash(
-            prevHash,
-            seq,
-            now,
-            agent,
-            action,
-            credentialId,
-            e.outcome().wire(),
-            reason,
-            source,
-            userAgent);
     var r =
         new AuditRecord(
             seq,
@@ -103,7 +91,9 @@ public final class AuditLog {
             source,
             userAgent,
             prevHash,
-            hash);
+            null);
+    r = r.withHash(AuditChain.hash(r));
+    String hash = r.hash();
     PreparedStatement insert = StatementCache.prepare(c, INSERT);
     insert.setLong(1, seq);
     insert.setLong(2, now);

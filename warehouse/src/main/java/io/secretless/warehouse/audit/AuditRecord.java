@@ -12,4 +12,20 @@ public record AuditRecord(
     String source,
     String userAgent,
     String prevHash,
-    String hash) {}
+    String hash) {
+  /** This record with {@code hash} set. */
+  AuditRecord withHash(String hash) {
+    return new AuditRecord(
+        seq,
+        atMillis,
+        agent,
+        action,
+        credentialId,
+        outcome,
+        reason,
+        source,
+        userAgent,
+        prevHash,
+        hash);
+  }
+}

@@ -49,19 +49,6 @@ final class PendingRecords implements WriteBatch.Deferred {
       String source,
       String userAgent) {
     long next = seq + 1;
-    String h =
-        AuditChain.hash(
-            digest,
-            hash,
-            next,
-            atMillis,
-            agent,
-            action,
-            credentialId,
-            outcome,
-            reason,
-            source,
-            userAgent);
     var r =
         new AuditRecord(
             next,
@@ -74,10 +61,11 @@ final class PendingRecords implements WriteBatch.Deferred {
             source,
             userAgent,
             hash,
-            h);
+            null);
+    r = r.withHash(AuditChain.hash(digest, r));
     records.add(r);
     seq = next;
-    hash = h;
+    hash = r.hash();
     return r;
   }
 

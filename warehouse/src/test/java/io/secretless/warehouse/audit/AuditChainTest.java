@@ -6,8 +6,13 @@ import org.junit.jupiter.api.Test;
 
 class AuditChainTest {
   private static String h(String prev, String agent, String reason) {
+    return h(prev, 1, agent, reason);
+  }
+
+  private static String h(String prev, long seq, String agent, String reason) {
     return AuditChain.hash(
-        prev, 1, 1000, agent, "retrieve", "c1", "success", reason, "127.0.0.1", "ua");
+        new AuditRecord(
+            seq, 1000, agent, "retrieve", "c1", "success", reason, "127.0.0.1", "ua", prev, null));
   }
 
   @Test
@@ -16,19 +21,7 @@ class AuditChainTest {
     assertThat(base).hasSize(64).isEqualTo(h(AuditChain.GENESIS, "devops", "v1"));
     assertThat(h(AuditChain.GENESIS, "devops", "v2")).isNotEqualTo(base);
     assertThat(h("1".repeat(64), "devops", "v1")).isNotEqualTo(base);
-    assertThat(
-            AuditChain.hash(
-                AuditChain.GENESIS,
-                2,
-                1000,
-                "devops",
-                "retrieve",
-                "c1",
-                "success",
-                "v1",
-                "127.0.0.1",
-                "ua"))
-        .isNotEqualTo(base);
+    assertThat(h(AuditChain.GENESIS, 2, "devops", "v1")).isNotEqualTo(base);
   }
 
   @Test
