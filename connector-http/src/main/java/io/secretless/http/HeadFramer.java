@@ -10,6 +10,15 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * as read.
  */
 abstract class HeadFramer extends ChannelInboundHandlerAdapter {
+  /** Passed on after the last byte of each message (a response's includes informational ones). */
+  static final Object END =
+      new Object() {
+        @Override
+        public String toString() {
+          return "END";
+        }
+      };
+
   private final int maxHead;
   private ByteBuf cumulation;
 

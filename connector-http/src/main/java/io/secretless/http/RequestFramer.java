@@ -12,15 +12,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * the client gets the error and the connection closes.
  */
 final class RequestFramer extends HeadFramer {
-  /** Passed on after the last byte of each request. */
-  static final Object END =
-      new Object() {
-        @Override
-        public String toString() {
-          return "END";
-        }
-      };
-
   /** The longest request head accepted (Netty's decoder allowed a 4 KiB line + 8 KiB headers). */
   static final int MAX_HEAD = 16 * 1024;
 

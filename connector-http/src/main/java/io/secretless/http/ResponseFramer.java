@@ -13,15 +13,6 @@ import io.netty.channel.ChannelHandlerContext;
  * with {@link #expectResponseTo}; a connection carries one request at a time.
  */
 final class ResponseFramer extends HeadFramer {
-  /** Passed on after the last byte of a response (including an informational one). */
-  static final Object END =
-      new Object() {
-        @Override
-        public String toString() {
-          return "END";
-        }
-      };
-
   /** The longest response head accepted (Netty's decoder allowed 8 KiB of headers). */
   static final int MAX_HEAD = 64 * 1024;
 
