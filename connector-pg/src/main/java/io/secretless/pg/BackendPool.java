@@ -19,10 +19,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
@@ -74,6 +76,10 @@ final class BackendPool implements AutoCloseable {
 
   private final Map<String, ArrayDeque<PooledBackend>> idle = new HashMap<>(); // guarded by this
   private final AtomicInteger idleCount = new AtomicInteger();
+
+  /** Backends between their client's end and the reset's end: closed too at shutdown. */
+  private final Set<PooledBackend> resetting = new HashSet<>(); // guarded by this
+
   private final Counter reused;
   private final Map<String, Counter> discarded = new HashMap<>();
   private boolean closed; // guarded by this
@@ -254,6 +260,12 @@ final class BackendPool implements AutoCloseable {
       terminate(backend, "max_lifetime");
       return true;
     }
+    synchronized (this) {
+      if (closed) {
+        return false;
+      }
+      resetting.add(backend);
+    }
     Channel channel = backend.channel();
     if (channel.eventLoop().inEventLoop()) {
       startReset(backend);
@@ -280,6 +292,7 @@ final class BackendPool implements AutoCloseable {
 
   /** The reset succeeded: keep the backend for the next client, unless the pool is full. */
   void park(PooledBackend b) {
+    resetDone(b);
     Channel channel = b.channel();
     if (!channel.isActive()) {
       close(b, "backend_closed");
@@ -316,11 +329,16 @@ final class BackendPool implements AutoCloseable {
 
   /** The reset failed or the backend went away during it. */
   void discard(PooledBackend b, String reason) {
+    resetDone(b);
     if (reason.equals("backend_closed")) {
       close(b, reason);
     } else {
       terminate(b, reason);
     }
+  }
+
+  private synchronized void resetDone(PooledBackend b) {
+    resetting.remove(b);
   }
 
   /** A parked backend closed or spoke: drop it. */
@@ -387,18 +405,26 @@ final class BackendPool implements AutoCloseable {
     return idleCount.get();
   }
 
-  /** Broker shutdown: every parked backend gets a Terminate and is closed (waits up to 2 s). */
+  /**
+   * Broker shutdown: every parked backend gets a Terminate and is closed, and so is every backend
+   * still being reset (waits up to 2 s).
+   */
   @Override
   public void close() {
     List<PooledBackend> closing = new ArrayList<>();
+    List<PooledBackend> inReset;
     synchronized (this) {
       closed = true;
       idle.values().forEach(closing::addAll);
       idle.clear();
       idleCount.set(0);
       closing.forEach(PooledBackend::cancelExpiry);
+      inReset = List.copyOf(resetting);
+      resetting.clear();
     }
     closing.forEach(b -> terminate(b, "shutdown"));
+    inReset.forEach(b -> b.channel().close());
+    closing.addAll(inReset);
     long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
     for (PooledBackend b : closing) {
       if (!b.channel().eventLoop().inEventLoop()) {

@@ -125,6 +125,17 @@ final class BackendReset extends ChannelInboundHandlerAdapter {
     end(ctx, "reset_failed");
   }
 
+  /**
+   * The buffer goes with the handler, whichever way it leaves: by {@link #end}, or with the whole
+   * pipeline when the channel is torn down (an event loop shut down before the reset ended).
+   */
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    done = true;
+    timer.cancel(false);
+    received.release();
+  }
+
   /** Parks the backend when {@code failure} is null, else discards it for that reason. */
   private void end(ChannelHandlerContext ctx, String failure) {
     if (done) {
@@ -132,7 +143,6 @@ final class BackendReset extends ChannelInboundHandlerAdapter {
     }
     done = true;
     timer.cancel(false);
-    received.release();
     ctx.pipeline().remove(this);
     if (failure == null) {
       pool.park(backend);
