@@ -55,10 +55,14 @@ final class ServiceChecks {
     }
   }
 
-  /** An HTTP service without URL rules sends its credentials to every host: say so. */
+  /**
+   * A forward-proxy HTTP service without URL rules sends its credentials to every host a client
+   * names: say so. A reverse proxy ({@code config.upstream}) only ever calls its upstream.
+   */
   void warnIfUnrestricted(ServiceConfig service) {
     if (ConnectorCatalog.sharesListener(service.connector())
-        && !service.config().has("authenticateURLsMatching")) {
+        && !service.config().has("authenticateURLsMatching")
+        && !service.config().has("upstream")) {
       diagnostics.warn(
           service.position(),
           "service "

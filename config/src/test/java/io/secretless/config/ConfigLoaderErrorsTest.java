@@ -117,6 +117,31 @@ class ConfigLoaderErrorsTest {
   }
 
   @Test
+  void onlyAForwardProxyWithoutUrlRulesIsWarnedAbout() {
+    String yaml =
+        """
+        version: "2"
+        services:
+          - name: forward
+            connector: generic_http
+            listenOn: tcp://127.0.0.1:0
+            credentials: {token: t}
+            config:
+              headers: {Authorization: "Bearer {{ .token }}"}
+          - name: reverse
+            connector: generic_http
+            listenOn: tcp://127.0.0.1:0
+            credentials: {token: t}
+            config:
+              upstream: https://api.example.com
+              headers: {Authorization: "Bearer {{ .token }}"}
+        """;
+    assertThat(ConfigLoader.parse(yaml, "w.yml", ENV).warnings())
+        .singleElement(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+        .startsWith("w.yml:3:5: service forward has no authenticateURLsMatching");
+  }
+
+  @Test
   void missingVersionSaysWhichVersionsExistAndMissingCredentialsAreNamed() {
     String yaml =
         """

@@ -14,15 +14,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP services of one listener: for each accepted client, a {@link RequestFramer} and a {@link
  * ProxyHandler}; upstream connections are pooled per event loop.
  */
 final class HttpBoundConnector implements BoundConnector {
-  private static final Logger log = LoggerFactory.getLogger(HttpBoundConnector.class);
 
   private final List<BoundRoute> routes;
   private final boolean forwardUnmatched;
@@ -46,12 +43,6 @@ final class HttpBoundConnector implements BoundConnector {
                 ? Optional.empty()
                 : Optional.of(OAuth2TokenSource.forService(r.service(), context.blocking()));
         bound.add(new BoundRoute(r, tls(r), tokens));
-        if (r.urlPatterns().isEmpty() && !r.isReverse()) {
-          log.warn(
-              "service {}: no authenticateURLsMatching: its credentials are sent to every host a"
-                  + " client asks for through this proxy; list the API's URLs to restrict them",
-              r.name());
-        }
       }
     } catch (RuntimeException e) {
       bound.forEach(b -> b.tokens().ifPresent(OAuth2TokenSource::close));
