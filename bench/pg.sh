@@ -154,7 +154,7 @@ for mode in "" "-C"; do
       "$(per_txn "$((t1 - t0))" "$(txns)")"
   fi
 done
-pooled=$(curl -fs "http://127.0.0.1:$a_port/metrics" | awk '/^secretless_pg_pool_reused_total\{service="pg-bench"/ {print $2}')
+pooled=$(curl -fs "http://127.0.0.1:$a_port/metrics" | awk '/^secretless_pg_pool_reused_total\{service="pg-bench"/ {printf "%d", $2}')
 echo "broker backend logins reused from its pool (all runs, warm-up included): ${pooled:-none (no pool)}"
 
 # Broker RSS, idle and with $IDLE idle client connections (each logged in through the broker).
