@@ -50,6 +50,12 @@ public final class ApiServer implements AutoCloseable {
   /** A connection with no request in progress that sends nothing for this long is closed. */
   static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * A request (head and body) must arrive within this time of its first byte, however steadily its
+   * bytes trickle in; otherwise 408 and the connection is closed.
+   */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
+
   private static final Duration DRAIN = Duration.ofSeconds(5);
   private final EventLoopGroup group;
   private final Channel server;
@@ -77,14 +83,15 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts serving {@code node}; returns once the port is bound. */
   public static ApiServer start(WarehouseNode node, WarehouseConfig config) {
-    return start(node, config, READ_TIMEOUT, router -> {});
+    return start(node, config, READ_TIMEOUT, REQUEST_TIMEOUT, router -> {});
   }
 
-  /** For tests: a shorter read timeout and extra routes. */
+  /** For tests: shorter timeouts and extra routes. */
   static ApiServer start(
       WarehouseNode node,
       WarehouseConfig config,
       Duration readTimeout,
+      Duration requestTimeout,
       Consumer<Router> extraRoutes) {
     // Jackson's default buffer recycling is per thread; with a new virtual thread per request it
     // would allocate fresh buffers for every response. A shared pool reuses them.
@@ -130,8 +137,10 @@ public final class ApiServer implements AutoCloseable {
                     }
                     p.addLast(
                         new IdleStateHandler(readTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                    var deadline = new RequestDeadline(requestTimeout);
+                    p.addLast(deadline);
                     p.addLast(new HttpServerCodec());
-                    p.addLast(new RequestAssembler(maxBytes));
+                    p.addLast(new RequestAssembler(maxBytes, deadline));
                     p.addLast(new ConnectionHandler(dispatcher, executor, json, maxBytes));
                   }
                 });

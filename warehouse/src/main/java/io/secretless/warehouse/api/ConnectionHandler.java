@@ -91,6 +91,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         errorReply(
             ctx, ErrorCode.TOO_LARGE.status(), ErrorCode.TOO_LARGE.wire(), message, t.close());
       }
+      case RequestAssembler.Incoming.TimedOut t ->
+          errorReply(
+              ctx,
+              408,
+              "request_timeout",
+              "request not received in full within " + t.after().toMillis() + " ms");
       case RequestAssembler.Incoming.Request r -> dispatch(ctx, r.request());
     }
   }

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
 
 /**
  * Turns the codec's request head and body chunks into whole requests of at most {@code maxBytes} of
@@ -24,7 +25,8 @@ import io.netty.util.ReferenceCountUtil;
  * Incoming.TooLarge} and is read and dropped (up to {@link #DRAIN_LIMIT} more bytes, so the
  * connection stays usable and the client reads the 413 instead of a reset); past that, or when the
  * client waits for {@code 100 Continue}, the connection is closed after the 413. Anything the codec
- * cannot parse is an {@link Incoming.Malformed}, after which nothing more is read.
+ * cannot parse is an {@link Incoming.Malformed}, and a request that does not arrive whole before
+ * its {@link RequestDeadline} is an {@link Incoming.TimedOut}; after either, nothing more is read.
  */
 final class RequestAssembler extends ChannelInboundHandlerAdapter {
   /**
@@ -40,17 +42,21 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
 
     /** {@code reason} names the kind of problem only: never echoes the client's bytes. */
     record Malformed(String reason) implements Incoming {}
+
+    record TimedOut(Duration after) implements Incoming {}
   }
 
   private final long maxBytes;
+  private final RequestDeadline deadline;
   private HttpRequest head;
   private ByteBuf body;
   private boolean discarding;
   private long discarded;
   private boolean broken;
 
-  RequestAssembler(long maxBytes) {
+  RequestAssembler(long maxBytes, RequestDeadline deadline) {
     this.maxBytes = maxBytes;
+    this.deadline = deadline;
   }
 
   @Override
@@ -119,6 +125,7 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
       }
     }
     if (content instanceof LastHttpContent last) {
+      deadline.requestDone();
       if (!discarding && head != null) {
         var full =
             new DefaultFullHttpRequest(
@@ -150,6 +157,19 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
       case TooLongHttpHeaderException e -> "request headers too large";
       case null, default -> "malformed HTTP request";
     };
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (!(evt instanceof RequestDeadline.Expired)) {
+      ctx.fireUserEventTriggered(evt);
+      return;
+    }
+    if (!broken) {
+      broken = true;
+      dropBody();
+      ctx.fireChannelRead(new Incoming.TimedOut(deadline.timeout()));
+    }
   }
 
   @Override

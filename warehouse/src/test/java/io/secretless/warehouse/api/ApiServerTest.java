@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ApiServerTest {
   private static final String LEAK = "route-internal-detail-7f3a";
+  private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(1500);
   @TempDir Path dir;
   WarehouseNode node;
   ApiServer server;
@@ -35,6 +36,7 @@ class ApiServerTest {
             node,
             config,
             Duration.ofMillis(500),
+            REQUEST_TIMEOUT,
             router -> {
               router.get(
                   "/test/slow",
@@ -48,6 +50,8 @@ class ApiServerTest {
                     throw new IllegalStateException(LEAK);
                   });
               router.get("/test/echo/{ref}", ex -> ex.json(Map.of("ref", ex.pathParam("ref"))));
+              router.post("/test/body", ex -> ex.json(Map.of("body", ex.body())));
+              router.get("/test/query", ex -> ex.json(Map.of("q", ex.queryParam("q").orElse(""))));
             });
   }
 
@@ -219,5 +223,52 @@ class ApiServerTest {
       assertThat(r.headers()).containsEntry("connection", "keep-alive");
       assertThat(c.send("GET /v1/health HTTP/1.0\r\n\r\n").read().status()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void headTrickledUnderTheReadTimeoutGets408WhenTheRequestTimeoutRunsOut() throws Exception {
+    try (var c = connect()) {
+      c.send("GET /v1/health HTTP/1.1\r\nHost: h\r\n");
+      trickle(c, "X-Slow: " + "a".repeat(30) + "\r\n\r\n");
+      assertTimedOut(c);
+    }
+  }
+
+  @Test
+  void bodyTrickledUnderTheReadTimeoutGets408WhenTheRequestTimeoutRunsOut() throws Exception {
+    try (var c = connect()) {
+      String body = "b".repeat(30);
+      c.send(
+          "POST /test/body HTTP/1.1\r\nHost: h\r\nContent-Length: " + body.length() + "\r\n\r\n");
+      trickle(c, body);
+      assertTimedOut(c);
+    }
+  }
+
+  /**
+   * Sends one byte every 200 ms (well under the 500 ms read timeout; 30 bytes take 6 s, far over
+   * the request timeout) until the server answers or closes.
+   */
+  private static void trickle(RawHttp c, String text) throws Exception {
+    for (char ch : text.toCharArray()) {
+      if (c.answered()) {
+        return;
+      }
+      try {
+        c.send(String.valueOf(ch));
+      } catch (java.io.IOException closed) {
+        return;
+      }
+      Thread.sleep(200); // pacing the client, not waiting for the server
+    }
+  }
+
+  private static void assertTimedOut(RawHttp c) throws Exception {
+    RawHttp.Response r = c.read();
+    assertThat(r.status()).isEqualTo(408);
+    assertThat(r.body())
+        .contains("\"code\":\"request_timeout\"")
+        .contains("within " + REQUEST_TIMEOUT.toMillis() + " ms");
+    assertThat(c.closedByServer()).isTrue();
   }
 }
