@@ -18,6 +18,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -116,6 +117,7 @@ public final class ApiServer implements AutoCloseable {
     ExecutorService executor =
         Executors.newVirtualThreadPerTaskExecutor(); // unnamed: naming costs per request
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    var limit = new ConnectionLimit(config.maxConnections(), json);
     Class<? extends ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     var bootstrap =
@@ -134,6 +136,10 @@ public final class ApiServer implements AutoCloseable {
                       var engine = tls.createSSLEngine();
                       engine.setUseClientMode(false);
                       p.addLast(new SslHandler(engine));
+                    }
+                    if (!limit.admit(ch)) {
+                      p.addLast(new HttpResponseEncoder(), limit);
+                      return;
                     }
                     p.addLast(
                         new IdleStateHandler(readTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));

@@ -1,6 +1,7 @@
 package io.secretless.warehouse.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.secretless.warehouse.WarehouseConfig;
 import io.secretless.warehouse.WarehouseNode;
@@ -22,13 +23,14 @@ class ApiServerTest {
   private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(1500);
   @TempDir Path dir;
   WarehouseNode node;
+  WarehouseConfig config;
   ApiServer server;
   long max;
 
   @BeforeEach
   void start() {
     MasterKey.createKeyFile(dir.resolve("master.key"));
-    WarehouseConfig config = WarehouseConfig.defaults(dir).withListen("127.0.0.1", 0);
+    config = WarehouseConfig.defaults(dir).withListen("127.0.0.1", 0);
     max = config.maxRequestBytes();
     node = WarehouseNode.open(config, "http://127.0.0.1");
     server =
@@ -242,6 +244,38 @@ class ApiServerTest {
           "POST /test/body HTTP/1.1\r\nHost: h\r\nContent-Length: " + body.length() + "\r\n\r\n");
       trickle(c, body);
       assertTimedOut(c);
+    }
+  }
+
+  @Test
+  void connectionsPastTheLimitGet503AndAreClosedUntilOneCloses() throws Exception {
+    // Long timeouts: the connections held open must not be closed by the server meanwhile.
+    Duration long_ = Duration.ofSeconds(30);
+    try (var limited =
+        ApiServer.start(node, config.withMaxConnections(2), long_, long_, router -> {})) {
+      var first = new RawHttp(limited.port());
+      try (var second = new RawHttp(limited.port())) {
+        assertThat(first.send(get("/v1/health")).read().status()).isEqualTo(200);
+        assertThat(second.send(get("/v1/health")).read().status()).isEqualTo(200);
+        try (var third = new RawHttp(limited.port())) {
+          RawHttp.Response r = third.read();
+          assertThat(r.status()).isEqualTo(503);
+          assertThat(r.body())
+              .contains("\"code\":\"too_many_connections\"")
+              .contains("at most 2 connections");
+          assertThat(third.closedByServer()).isTrue();
+        }
+        first.close();
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .ignoreExceptions()
+            .untilAsserted(
+                () -> {
+                  try (var again = new RawHttp(limited.port())) {
+                    assertThat(again.send(get("/v1/health")).read().status()).isEqualTo(200);
+                  }
+                });
+      }
     }
   }
 
