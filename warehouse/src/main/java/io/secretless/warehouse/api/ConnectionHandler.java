@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * their responses in order). Each request's route runs on the executor (a virtual thread per
  * request); the response is written back on the event loop, then the next queued request starts.
  * {@code Connection: close} and HTTP/1.0 without keep-alive close after the response; a read
- * timeout ({@link IdleStateEvent}) closes a connection that has no request in progress.
+ * timeout ({@link IdleStateEvent}) closes a connection that has no request in progress. While the
+ * channel is not writable (the client does not read its responses) no request is started and
+ * nothing is read: memory per connection stays bounded however many requests it pipelines.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
@@ -76,6 +78,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void next(ChannelHandlerContext ctx) {
+    if (!ctx.channel().isWritable()) {
+      // The client is not reading its responses: start no more requests and read no more until it
+      // does (channelWritabilityChanged), so pipelined requests cannot pile up responses in memory.
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
     RequestAssembler.Incoming incoming = queue.poll();
     if (incoming == null) {
       if (!ctx.channel().config().isAutoRead()) {
@@ -164,10 +172,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && !busy && !closing) {
+      next(ctx);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
-      if (!busy && queue.isEmpty()) {
-        ctx.close(); // idle keep-alive connection, or a client that stalled mid-request
+      // Idle keep-alive connection, a client that stalled mid-request, or one that has not read
+      // its responses for the whole read timeout.
+      if (!busy && queue.isEmpty() || !ctx.channel().isWritable()) {
+        ctx.close();
       }
       return;
     }
