@@ -18,6 +18,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslHandler;
@@ -145,7 +146,9 @@ public final class ApiServer implements AutoCloseable {
                         new IdleStateHandler(readTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                     var deadline = new RequestDeadline(requestTimeout);
                     p.addLast(deadline);
-                    p.addLast(new HttpServerCodec());
+                    // No pipeline depth cap in the codec (it fails the connection without a
+                    // word): ConnectionHandler refuses past MAX_PIPELINED with a 429.
+                    p.addLast(new HttpServerCodec(new HttpDecoderConfig(), Integer.MAX_VALUE));
                     p.addLast(new RequestAssembler(maxBytes, deadline));
                     p.addLast(new ConnectionHandler(dispatcher, executor, json, maxBytes));
                   }

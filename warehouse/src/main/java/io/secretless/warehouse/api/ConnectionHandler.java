@@ -31,7 +31,13 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+
+  /** Past this many queued requests the connection is not read until the queue drains. */
   private static final int MAX_QUEUED = 16;
+
+  /** Requests one read may queue; more are refused with 429 (the codec's own cap is lifted). */
+  static final int MAX_PIPELINED = 128;
+
   private final Dispatcher dispatcher;
   private final Executor executor;
   private final ObjectMapper json;
@@ -40,6 +46,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private String ip = "";
   private boolean busy;
   private boolean closing;
+  private boolean full;
 
   ConnectionHandler(
       Dispatcher dispatcher, Executor executor, ObjectMapper json, long maxRequestBytes) {
@@ -68,6 +75,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       release(incoming);
       return;
     }
+    if (full) {
+      release(incoming);
+      return;
+    }
+    if (queue.size() >= MAX_PIPELINED) {
+      // One read can hold thousands of small pipelined requests, all decoded at once: answer the
+      // ones queued, then refuse the rest and close, rather than queue without bound.
+      release(incoming);
+      full = true;
+      queue.add(
+          new RequestAssembler.Incoming.Refused(
+              429,
+              "too_many_requests",
+              "more than "
+                  + MAX_PIPELINED
+                  + " pipelined requests waiting for their responses; read responses before"
+                  + " sending more"));
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
     queue.add(incoming);
     if (queue.size() >= MAX_QUEUED) {
       ctx.channel().config().setAutoRead(false);
@@ -93,18 +120,13 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     busy = true;
     switch (incoming) {
-      case RequestAssembler.Incoming.Malformed m -> errorReply(ctx, 400, "bad_request", m.reason());
+      case RequestAssembler.Incoming.Refused r ->
+          errorReply(ctx, r.status(), r.code(), r.message());
       case RequestAssembler.Incoming.TooLarge t -> {
         String message = "request body larger than " + maxRequestBytes + " bytes";
         errorReply(
             ctx, ErrorCode.TOO_LARGE.status(), ErrorCode.TOO_LARGE.wire(), message, t.close());
       }
-      case RequestAssembler.Incoming.TimedOut t ->
-          errorReply(
-              ctx,
-              408,
-              "request_timeout",
-              "request not received in full within " + t.after().toMillis() + " ms");
       case RequestAssembler.Incoming.Request r -> dispatch(ctx, r.request());
     }
   }

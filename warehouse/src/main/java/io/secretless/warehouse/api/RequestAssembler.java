@@ -17,7 +17,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
-import java.time.Duration;
 
 /**
  * Turns the codec's request head and body chunks into whole requests of at most {@code maxBytes} of
@@ -25,8 +24,8 @@ import java.time.Duration;
  * Incoming.TooLarge} and is read and dropped (up to {@link #DRAIN_LIMIT} more bytes, so the
  * connection stays usable and the client reads the 413 instead of a reset); past that, or when the
  * client waits for {@code 100 Continue}, the connection is closed after the 413. Anything the codec
- * cannot parse is an {@link Incoming.Malformed}, and a request that does not arrive whole before
- * its {@link RequestDeadline} is an {@link Incoming.TimedOut}; after either, nothing more is read.
+ * cannot parse (400), and a request that does not arrive whole before its {@link RequestDeadline}
+ * (408), is an {@link Incoming.Refused}, after which nothing more is read.
  */
 final class RequestAssembler extends ChannelInboundHandlerAdapter {
   /**
@@ -40,10 +39,11 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
 
     record TooLarge(boolean close) implements Incoming {}
 
-    /** {@code reason} names the kind of problem only: never echoes the client's bytes. */
-    record Malformed(String reason) implements Incoming {}
-
-    record TimedOut(Duration after) implements Incoming {}
+    /**
+     * An error reply, after which the connection is closed. {@code message} names the kind of
+     * problem only: it never echoes the client's bytes.
+     */
+    record Refused(int status, String code, String message) implements Incoming {}
   }
 
   private final long maxBytes;
@@ -68,7 +68,8 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
       if (http.decoderResult().isFailure()) {
         broken = true;
         dropBody();
-        ctx.fireChannelRead(new Incoming.Malformed(reason(http.decoderResult().cause())));
+        String reason = reason(http.decoderResult().cause());
+        ctx.fireChannelRead(new Incoming.Refused(400, "bad_request", reason));
         return;
       }
       if (msg instanceof HttpRequest request) {
@@ -168,7 +169,9 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
     if (!broken) {
       broken = true;
       dropBody();
-      ctx.fireChannelRead(new Incoming.TimedOut(deadline.timeout()));
+      String message =
+          "request not received in full within " + deadline.timeout().toMillis() + " ms";
+      ctx.fireChannelRead(new Incoming.Refused(408, "request_timeout", message));
     }
   }
 

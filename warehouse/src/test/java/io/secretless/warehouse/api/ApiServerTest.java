@@ -159,6 +159,27 @@ class ApiServerTest {
   }
 
   @Test
+  void aThousandPipelinedRequestsInOneWriteAreAnsweredInOrderOrRefusedWith429() throws Exception {
+    try (var c = connect()) {
+      var flood = new StringBuilder();
+      for (int i = 0; i < 1000; i++) {
+        flood.append(get("/test/echo/" + i));
+      }
+      c.send(flood.toString());
+      // How many one read holds depends on the socket: past 128 at once the rest get one 429.
+      for (int i = 0; i < 1000; i++) {
+        RawHttp.Response r = c.read();
+        if (r.status() == 429) {
+          assertThat(r.body()).contains("\"code\":\"too_many_requests\"");
+          assertThat(c.closedByServer()).isTrue();
+          return;
+        }
+        assertThat(r.body()).isEqualTo("{\"ref\":\"" + i + "\"}");
+      }
+    }
+  }
+
+  @Test
   void routeFailureIs500JsonWithoutDetailsOrStackTrace() throws Exception {
     try (var c = connect()) {
       RawHttp.Response r = c.send(get("/test/boom")).read();

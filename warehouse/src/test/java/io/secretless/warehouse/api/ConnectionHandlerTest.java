@@ -75,4 +75,20 @@ class ConnectionHandlerTest {
     ch.pipeline().fireUserEventTriggered(IdleStateEvent.FIRST_READER_IDLE_STATE_EVENT);
     assertThat(ch.isOpen()).isFalse();
   }
+
+  @Test
+  void pipelinedRequestsPastTheCapAreRefusedWith429AfterTheQueuedOnesAreAnswered() {
+    clientReads(false);
+    pipeline(ConnectionHandler.MAX_PIPELINED + 5);
+    assertThat(ch.config().isAutoRead()).isFalse();
+
+    clientReads(true);
+    List<String> out = responses();
+    assertThat(out).hasSize(ConnectionHandler.MAX_PIPELINED + 1);
+    assertThat(out.get(ConnectionHandler.MAX_PIPELINED - 1)).isEqualTo("{\"n\":\"127\"}");
+    assertThat(out.getLast())
+        .contains("\"code\":\"too_many_requests\"")
+        .contains("more than 128 pipelined requests");
+    assertThat(ch.isOpen()).isFalse();
+  }
 }
