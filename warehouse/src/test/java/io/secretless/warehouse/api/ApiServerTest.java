@@ -180,6 +180,46 @@ class ApiServerTest {
   }
 
   @Test
+  void chunkedBodyIsReassembledAndTheConnectionStaysUsable() throws Exception {
+    try (var c = connect()) {
+      String chunks = "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+      c.send("POST /test/body HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks);
+      assertThat(c.read().body()).isEqualTo("{\"body\":\"abcde\"}");
+      assertThat(c.send(get("/v1/health")).read().status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void expect100ContinueGetsContinueBeforeTheBodyIsSent() throws Exception {
+    try (var c = connect()) {
+      c.send(
+          "POST /test/body HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+      assertThat(c.read().status()).isEqualTo(100);
+      assertThat(c.send("abc").read().body()).isEqualTo("{\"body\":\"abc\"}");
+    }
+  }
+
+  @Test
+  void absoluteFormTargetIsServedAsItsPathAndQuery() throws Exception {
+    try (var c = connect()) {
+      RawHttp.Response r = c.send(get("http://127.0.0.1:8200/test/query?q=x%20y")).read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("{\"q\":\"x y\"}");
+    }
+  }
+
+  @Test
+  void queryStringThatIsNotPercentEncodingIs400NotA500() throws Exception {
+    try (var c = connect()) {
+      RawHttp.Response r = c.send(get("/test/query?q=%zz")).read();
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.body())
+          .contains("\"code\":\"bad_request\"")
+          .contains("query string is not valid percent-encoding");
+    }
+  }
+
+  @Test
   void routeFailureIs500JsonWithoutDetailsOrStackTrace() throws Exception {
     try (var c = connect()) {
       RawHttp.Response r = c.send(get("/test/boom")).read();
