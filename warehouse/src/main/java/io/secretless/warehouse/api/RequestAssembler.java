@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.ContentLengthNotAllowedException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -152,10 +153,21 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Names what is wrong, never with the request's bytes (the codec's messages quote them). */
   private static String reason(Throwable cause) {
+    String m = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
     return switch (cause) {
       case TooLongHttpLineException e -> "request line too long";
       case TooLongHttpHeaderException e -> "request headers too large";
+      case ContentLengthNotAllowedException e -> "Transfer-Encoding and Content-Length together";
+      case IllegalArgumentException e when m.startsWith("Multiple Content-Length") ->
+          "more than one Content-Length";
+      case IllegalArgumentException e when m.startsWith("Content-Length value") ->
+          "Content-Length is not a number";
+      case IllegalArgumentException e when m.contains("transfer coding must be chunked") ->
+          "Transfer-Encoding other than chunked";
+      case IllegalArgumentException e when m.startsWith("Validation failed for header") ->
+          "a header holds a forbidden character (a control character such as NUL or a bare CR)";
       case null, default -> "malformed HTTP request";
     };
   }

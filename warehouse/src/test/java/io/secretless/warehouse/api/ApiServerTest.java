@@ -2,6 +2,7 @@ package io.secretless.warehouse.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.secretless.warehouse.WarehouseConfig;
 import io.secretless.warehouse.WarehouseNode;
@@ -9,10 +10,14 @@ import io.secretless.warehouse.crypto.MasterKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What the Netty HTTP server must get right on its own: limits, malformed input, stalled clients,
@@ -176,6 +181,31 @@ class ApiServerTest {
         }
         assertThat(r.body()).isEqualTo("{\"ref\":\"" + i + "\"}");
       }
+    }
+  }
+
+  static Stream<Arguments> badFraming() {
+    return Stream.of(
+        arguments(
+            "Content-Length: 3\r\nTransfer-Encoding: chunked",
+            "Transfer-Encoding and Content-Length together"),
+        arguments("Content-Length: 3\r\nContent-Length: 3", "more than one Content-Length"),
+        arguments("Content-Length: -1", "Content-Length is not a number"),
+        arguments("Transfer-Encoding: gzip", "Transfer-Encoding other than chunked"),
+        arguments("X-Nul: a\u0000b", "a header holds a forbidden character"),
+        arguments("X-Cr: a\rb", "a header holds a forbidden character"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("badFraming")
+  void ambiguousFramingOrForbiddenCharactersGet400NamingTheProblemAndClose(
+      String headers, String reason) throws Exception {
+    try (var c = connect()) {
+      String head = "POST /test/body HTTP/1.1\r\nHost: h\r\n" + headers + "\r\n\r\n";
+      RawHttp.Response r = c.send(head + "3\r\nabc\r\n0\r\n\r\n").read();
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.body()).contains("\"code\":\"bad_request\"").contains(reason);
+      assertThat(c.closedByServer()).isTrue();
     }
   }
 
