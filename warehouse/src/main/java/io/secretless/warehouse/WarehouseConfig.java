@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param keepVersions how many previous versions a rotation keeps
  * @param sqliteSync SQLite's {@code synchronous} setting (FULL by default: every acknowledged
  *     write, including every read's audit record, is on disk before the answer)
+ * @param maxConnections API connections served at once; past it a new connection gets 503 and is
+ *     closed (bounds the sockets and memory a flood of idle connections can take)
  */
 public record WarehouseConfig(
     Path dataDir,
@@ -34,9 +36,11 @@ public record WarehouseConfig(
     int keepVersions,
     List<CredentialType> extraTypes,
     long maxRequestBytes,
-    SqliteSync sqliteSync) {
+    SqliteSync sqliteSync,
+    int maxConnections) {
 
   public static final int DEFAULT_PORT = 8200;
+  public static final int DEFAULT_MAX_CONNECTIONS = 1024;
 
   /**
    * SQLite's durability setting (the store runs in WAL mode either way). {@code FULL}, the default,
@@ -65,6 +69,10 @@ public record WarehouseConfig(
   public WarehouseConfig {
     trustedIssuers = List.copyOf(trustedIssuers);
     extraTypes = List.copyOf(extraTypes);
+    if (maxConnections < 1) {
+      throw new IllegalArgumentException(
+          "maxConnections must be at least 1, got " + maxConnections);
+    }
   }
 
   /** Defaults: SQLite under {@code dataDir}, 127.0.0.1:8200, key file, 5-minute tokens. */
@@ -84,7 +92,8 @@ public record WarehouseConfig(
         5,
         List.of(),
         64 * 1024,
-        SqliteSync.FULL);
+        SqliteSync.FULL,
+        DEFAULT_MAX_CONNECTIONS);
   }
 
   public WarehouseConfig withDatabase(Optional<String> url) {
@@ -136,6 +145,12 @@ public record WarehouseConfig(
     return c.build();
   }
 
+  public WarehouseConfig withMaxConnections(int max) {
+    Copy c = new Copy(this);
+    c.maxConnections = max;
+    return c.build();
+  }
+
   /** A mutable copy for the {@code with...} methods: each changes its fields and builds. */
   private static final class Copy {
     private final Path dataDir;
@@ -153,6 +168,7 @@ public record WarehouseConfig(
     private List<CredentialType> extraTypes;
     private final long maxRequestBytes;
     private SqliteSync sqliteSync;
+    private int maxConnections;
 
     Copy(WarehouseConfig c) {
       dataDir = c.dataDir;
@@ -170,6 +186,7 @@ public record WarehouseConfig(
       extraTypes = c.extraTypes;
       maxRequestBytes = c.maxRequestBytes;
       sqliteSync = c.sqliteSync;
+      maxConnections = c.maxConnections;
     }
 
     WarehouseConfig build() {
@@ -188,7 +205,8 @@ public record WarehouseConfig(
           keepVersions,
           extraTypes,
           maxRequestBytes,
-          sqliteSync);
+          sqliteSync,
+          maxConnections);
     }
   }
 

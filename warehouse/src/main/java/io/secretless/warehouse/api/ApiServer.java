@@ -18,6 +18,8 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -50,6 +52,12 @@ public final class ApiServer implements AutoCloseable {
   /** A connection with no request in progress that sends nothing for this long is closed. */
   static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * A request (head and body) must arrive within this time of its first byte, however steadily its
+   * bytes trickle in; otherwise 408 and the connection is closed.
+   */
+  static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(20);
+
   private static final Duration DRAIN = Duration.ofSeconds(5);
   private final EventLoopGroup group;
   private final Channel server;
@@ -77,14 +85,15 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts serving {@code node}; returns once the port is bound. */
   public static ApiServer start(WarehouseNode node, WarehouseConfig config) {
-    return start(node, config, READ_TIMEOUT, router -> {});
+    return start(node, config, READ_TIMEOUT, REQUEST_TIMEOUT, router -> {});
   }
 
-  /** For tests: a shorter read timeout and extra routes. */
+  /** For tests: shorter timeouts and extra routes. */
   static ApiServer start(
       WarehouseNode node,
       WarehouseConfig config,
       Duration readTimeout,
+      Duration requestTimeout,
       Consumer<Router> extraRoutes) {
     // Jackson's default buffer recycling is per thread; with a new virtual thread per request it
     // would allocate fresh buffers for every response. A shared pool reuses them.
@@ -109,6 +118,7 @@ public final class ApiServer implements AutoCloseable {
     ExecutorService executor =
         Executors.newVirtualThreadPerTaskExecutor(); // unnamed: naming costs per request
     ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    var limit = new ConnectionLimit(config.maxConnections(), json);
     Class<? extends ServerChannel> channelType =
         epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     var bootstrap =
@@ -128,10 +138,18 @@ public final class ApiServer implements AutoCloseable {
                       engine.setUseClientMode(false);
                       p.addLast(new SslHandler(engine));
                     }
+                    if (!limit.admit(ch)) {
+                      p.addLast(new HttpResponseEncoder(), limit);
+                      return;
+                    }
                     p.addLast(
                         new IdleStateHandler(readTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
-                    p.addLast(new HttpServerCodec());
-                    p.addLast(new RequestAssembler(maxBytes));
+                    var deadline = new RequestDeadline(requestTimeout);
+                    p.addLast(deadline);
+                    // No pipeline depth cap in the codec (it fails the connection without a
+                    // word): ConnectionHandler refuses past MAX_PIPELINED with a 429.
+                    p.addLast(new HttpServerCodec(new HttpDecoderConfig(), Integer.MAX_VALUE));
+                    p.addLast(new RequestAssembler(maxBytes, deadline));
                     p.addLast(new ConnectionHandler(dispatcher, executor, json, maxBytes));
                   }
                 });

@@ -25,11 +25,19 @@ import org.slf4j.LoggerFactory;
  * their responses in order). Each request's route runs on the executor (a virtual thread per
  * request); the response is written back on the event loop, then the next queued request starts.
  * {@code Connection: close} and HTTP/1.0 without keep-alive close after the response; a read
- * timeout ({@link IdleStateEvent}) closes a connection that has no request in progress.
+ * timeout ({@link IdleStateEvent}) closes a connection that has no request in progress. While the
+ * channel is not writable (the client does not read its responses) no request is started and
+ * nothing is read: memory per connection stays bounded however many requests it pipelines.
  */
 final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
+
+  /** Past this many queued requests the connection is not read until the queue drains. */
   private static final int MAX_QUEUED = 16;
+
+  /** Requests one read may queue; more are refused with 429 (the codec's own cap is lifted). */
+  static final int MAX_PIPELINED = 128;
+
   private final Dispatcher dispatcher;
   private final Executor executor;
   private final ObjectMapper json;
@@ -38,6 +46,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   private String ip = "";
   private boolean busy;
   private boolean closing;
+  private boolean full;
 
   ConnectionHandler(
       Dispatcher dispatcher, Executor executor, ObjectMapper json, long maxRequestBytes) {
@@ -66,6 +75,26 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
       release(incoming);
       return;
     }
+    if (full) {
+      release(incoming);
+      return;
+    }
+    if (queue.size() >= MAX_PIPELINED) {
+      // One read can hold thousands of small pipelined requests, all decoded at once: answer the
+      // ones queued, then refuse the rest and close, rather than queue without bound.
+      release(incoming);
+      full = true;
+      queue.add(
+          new RequestAssembler.Incoming.Refused(
+              429,
+              "too_many_requests",
+              "more than "
+                  + MAX_PIPELINED
+                  + " pipelined requests waiting for their responses; read responses before"
+                  + " sending more"));
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
     queue.add(incoming);
     if (queue.size() >= MAX_QUEUED) {
       ctx.channel().config().setAutoRead(false);
@@ -76,6 +105,12 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void next(ChannelHandlerContext ctx) {
+    if (!ctx.channel().isWritable()) {
+      // The client is not reading its responses: start no more requests and read no more until it
+      // does (channelWritabilityChanged), so pipelined requests cannot pile up responses in memory.
+      ctx.channel().config().setAutoRead(false);
+      return;
+    }
     RequestAssembler.Incoming incoming = queue.poll();
     if (incoming == null) {
       if (!ctx.channel().config().isAutoRead()) {
@@ -85,7 +120,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     }
     busy = true;
     switch (incoming) {
-      case RequestAssembler.Incoming.Malformed m -> errorReply(ctx, 400, "bad_request", m.reason());
+      case RequestAssembler.Incoming.Refused r ->
+          errorReply(ctx, r.status(), r.code(), r.message());
       case RequestAssembler.Incoming.TooLarge t -> {
         String message = "request body larger than " + maxRequestBytes + " bytes";
         errorReply(
@@ -158,10 +194,20 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && !busy && !closing) {
+      next(ctx);
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {
-      if (!busy && queue.isEmpty()) {
-        ctx.close(); // idle keep-alive connection, or a client that stalled mid-request
+      // Idle keep-alive connection, a client that stalled mid-request, or one that has not read
+      // its responses for the whole read timeout.
+      if (!busy && queue.isEmpty() || !ctx.channel().isWritable()) {
+        ctx.close();
       }
       return;
     }

@@ -9,8 +9,11 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.secretless.warehouse.WarehouseException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +41,7 @@ final class Exchange {
 
   Exchange(FullHttpRequest request, String ip, ObjectMapper json, ByteBufAllocator alloc) {
     this.method = request.method().name();
-    this.query = new QueryStringDecoder(request.uri());
+    this.query = new QueryStringDecoder(originForm(request.uri()));
     this.path = query.rawPath();
     this.requestHeaders = request.headers(); // plain Java object: valid after release()
     this.body = request.content().toString(StandardCharsets.UTF_8);
@@ -57,6 +60,27 @@ final class Exchange {
     this.ip = ip;
     this.json = json;
     this.alloc = alloc;
+  }
+
+  /**
+   * The request target as a path and query: the absolute form ({@code http://host/v1/health}),
+   * which RFC 9112 section 3.2.2 asks servers to accept, is reduced to its path and query.
+   */
+  private static String originForm(String target) {
+    if (target.startsWith("/")) {
+      return target;
+    }
+    try {
+      URI uri = new URI(target);
+      if (uri.isAbsolute() && uri.getRawPath() != null && uri.getRawPath().startsWith("/")) {
+        return uri.getRawQuery() == null
+            ? uri.getRawPath()
+            : uri.getRawPath() + "?" + uri.getRawQuery();
+      }
+    } catch (URISyntaxException e) {
+      // not a URI: routed as it is, to a 404 that names it
+    }
+    return target;
   }
 
   String method() {
@@ -82,12 +106,20 @@ final class Exchange {
   }
 
   Optional<String> queryParam(String name) {
-    List<String> values = query.parameters().get(name);
+    List<String> values = parameters().get(name);
     return values == null || values.isEmpty() ? Optional.empty() : Optional.of(values.get(0));
   }
 
   List<String> queryParams(String name) {
-    return query.parameters().getOrDefault(name, List.of());
+    return parameters().getOrDefault(name, List.of());
+  }
+
+  private Map<String, List<String>> parameters() {
+    try {
+      return query.parameters(); // decoded on first use
+    } catch (IllegalArgumentException e) {
+      throw WarehouseException.badRequest("query string is not valid percent-encoding");
+    }
   }
 
   Optional<String> header(String name) {

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.ContentLengthNotAllowedException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -24,7 +25,8 @@ import io.netty.util.ReferenceCountUtil;
  * Incoming.TooLarge} and is read and dropped (up to {@link #DRAIN_LIMIT} more bytes, so the
  * connection stays usable and the client reads the 413 instead of a reset); past that, or when the
  * client waits for {@code 100 Continue}, the connection is closed after the 413. Anything the codec
- * cannot parse is an {@link Incoming.Malformed}, after which nothing more is read.
+ * cannot parse (400), and a request that does not arrive whole before its {@link RequestDeadline}
+ * (408), is an {@link Incoming.Refused}, after which nothing more is read.
  */
 final class RequestAssembler extends ChannelInboundHandlerAdapter {
   /**
@@ -38,19 +40,24 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
 
     record TooLarge(boolean close) implements Incoming {}
 
-    /** {@code reason} names the kind of problem only: never echoes the client's bytes. */
-    record Malformed(String reason) implements Incoming {}
+    /**
+     * An error reply, after which the connection is closed. {@code message} names the kind of
+     * problem only: it never echoes the client's bytes.
+     */
+    record Refused(int status, String code, String message) implements Incoming {}
   }
 
   private final long maxBytes;
+  private final RequestDeadline deadline;
   private HttpRequest head;
   private ByteBuf body;
   private boolean discarding;
   private long discarded;
   private boolean broken;
 
-  RequestAssembler(long maxBytes) {
+  RequestAssembler(long maxBytes, RequestDeadline deadline) {
     this.maxBytes = maxBytes;
+    this.deadline = deadline;
   }
 
   @Override
@@ -62,7 +69,8 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
       if (http.decoderResult().isFailure()) {
         broken = true;
         dropBody();
-        ctx.fireChannelRead(new Incoming.Malformed(reason(http.decoderResult().cause())));
+        String reason = reason(http.decoderResult().cause());
+        ctx.fireChannelRead(new Incoming.Refused(400, "bad_request", reason));
         return;
       }
       if (msg instanceof HttpRequest request) {
@@ -119,6 +127,7 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
       }
     }
     if (content instanceof LastHttpContent last) {
+      deadline.requestDone();
       if (!discarding && head != null) {
         var full =
             new DefaultFullHttpRequest(
@@ -144,12 +153,38 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
     }
   }
 
+  /** Names what is wrong, never with the request's bytes (the codec's messages quote them). */
   private static String reason(Throwable cause) {
+    String m = cause == null || cause.getMessage() == null ? "" : cause.getMessage();
     return switch (cause) {
       case TooLongHttpLineException e -> "request line too long";
       case TooLongHttpHeaderException e -> "request headers too large";
+      case ContentLengthNotAllowedException e -> "Transfer-Encoding and Content-Length together";
+      case IllegalArgumentException e when m.startsWith("Multiple Content-Length") ->
+          "more than one Content-Length";
+      case IllegalArgumentException e when m.startsWith("Content-Length value") ->
+          "Content-Length is not a number";
+      case IllegalArgumentException e when m.contains("transfer coding must be chunked") ->
+          "Transfer-Encoding other than chunked";
+      case IllegalArgumentException e when m.startsWith("Validation failed for header") ->
+          "a header holds a forbidden character (a control character such as NUL or a bare CR)";
       case null, default -> "malformed HTTP request";
     };
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (!(evt instanceof RequestDeadline.Expired)) {
+      ctx.fireUserEventTriggered(evt);
+      return;
+    }
+    if (!broken) {
+      broken = true;
+      dropBody();
+      String message =
+          "request not received in full within " + deadline.timeout().toMillis() + " ms";
+      ctx.fireChannelRead(new Incoming.Refused(408, "request_timeout", message));
+    }
   }
 
   @Override

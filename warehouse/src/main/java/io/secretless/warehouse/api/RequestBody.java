@@ -1,5 +1,8 @@
 package io.secretless.warehouse.api;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.secretless.warehouse.WarehouseException;
@@ -31,9 +34,18 @@ final class RequestBody {
         throw WarehouseException.badRequest("request body must be a JSON object");
       }
       return new RequestBody(node);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonEOFException e) {
+      throw WarehouseException.badRequest("request body is not valid JSON: it ends too early");
+    } catch (JsonProcessingException e) {
+      // Only where: Jackson's own message quotes the offending token, which may be a secret.
+      JsonLocation at = e.getLocation();
       throw WarehouseException.badRequest(
-          "request body is not valid JSON: " + e.getOriginalMessage());
+          at == null
+              ? "request body is not valid JSON"
+              : "request body is not valid JSON at line "
+                  + at.getLineNr()
+                  + ", column "
+                  + at.getColumnNr());
     } catch (IOException e) {
       throw WarehouseException.badRequest("request body could not be read");
     }

@@ -89,6 +89,13 @@ final class ServerOptions {
   String sqliteSync = "FULL";
 
   @Option(
+      names = "--max-connections",
+      description =
+          "API connections served at once; past it a new connection gets 503 and is closed"
+              + " (default 1024).")
+  int maxConnections = WarehouseConfig.DEFAULT_MAX_CONNECTIONS;
+
+  @Option(
       names = "--types-file",
       description =
           "JSON list of extra credential types: [{name, required_fields, rotation_interval_days, default_tags}].")
@@ -138,7 +145,15 @@ final class ServerOptions {
             !noTokenEndpoint,
             trusted)
         .withLimits(Duration.ofMillis(auditTimeoutMs), keepVersions, types())
-        .withSqliteSync(sqliteSync());
+        .withSqliteSync(sqliteSync())
+        .withMaxConnections(maxConnections());
+  }
+
+  private int maxConnections() {
+    if (maxConnections < 1) {
+      throw new CliException("--max-connections must be at least 1, got " + maxConnections);
+    }
+    return maxConnections;
   }
 
   private WarehouseConfig.SqliteSync sqliteSync() {

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The warehouse's relational store: an embedded SQLite file (WAL, synchronous commits) or a shared
@@ -29,6 +31,8 @@ import org.flywaydb.core.Flyway;
  * 503), which is how the audit log fails closed.
  */
 public final class Database implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
   /** Which SQL engine is behind the store. */
   public enum Dialect {
     SQLITE,
@@ -300,10 +304,20 @@ public final class Database implements AutoCloseable {
     }
   }
 
-  private WarehouseException unavailable(String what, SQLException e) {
+  /**
+   * A failed store {@code what} ("read", "write") as the 503 a client sees: with the SQLSTATE but
+   * not the driver's message, which may quote the statement, its parameters or a failing row; that
+   * goes to the warehouse log only.
+   */
+  static WarehouseException unavailable(String what, SQLException e) {
+    LOG.warn("warehouse store {} failed ({}): {}", what, e.getSQLState(), rootMessage(e));
     return new WarehouseException(
         ErrorCode.STORE_UNAVAILABLE,
-        "warehouse store " + what + " failed (" + e.getSQLState() + "): " + rootMessage(e),
+        "warehouse store "
+            + what
+            + " failed"
+            + (e.getSQLState() == null ? "" : " (SQLSTATE " + e.getSQLState() + ")")
+            + "; see the warehouse log",
         e);
   }
 

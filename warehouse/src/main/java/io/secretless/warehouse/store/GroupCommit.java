@@ -182,8 +182,7 @@ final class GroupCommit implements AutoCloseable {
     if (state.equals("23505") || message.contains("UNIQUE constraint failed")) {
       return WarehouseException.conflict("that name is already taken (concurrent write); retry");
     }
-    return new WarehouseException(
-        ErrorCode.STORE_UNAVAILABLE, "warehouse store write failed (" + state + "): " + message, e);
+    return Database.unavailable("write", e);
   }
 
   @Override

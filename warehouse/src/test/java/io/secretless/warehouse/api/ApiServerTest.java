@@ -1,6 +1,8 @@
 package io.secretless.warehouse.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import io.secretless.warehouse.WarehouseConfig;
 import io.secretless.warehouse.WarehouseNode;
@@ -8,10 +10,14 @@ import io.secretless.warehouse.crypto.MasterKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * What the Netty HTTP server must get right on its own: limits, malformed input, stalled clients,
@@ -19,15 +25,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ApiServerTest {
   private static final String LEAK = "route-internal-detail-7f3a";
+  private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(1500);
   @TempDir Path dir;
   WarehouseNode node;
+  WarehouseConfig config;
   ApiServer server;
   long max;
 
   @BeforeEach
   void start() {
     MasterKey.createKeyFile(dir.resolve("master.key"));
-    WarehouseConfig config = WarehouseConfig.defaults(dir).withListen("127.0.0.1", 0);
+    config = WarehouseConfig.defaults(dir).withListen("127.0.0.1", 0);
     max = config.maxRequestBytes();
     node = WarehouseNode.open(config, "http://127.0.0.1");
     server =
@@ -35,6 +43,7 @@ class ApiServerTest {
             node,
             config,
             Duration.ofMillis(500),
+            REQUEST_TIMEOUT,
             router -> {
               router.get(
                   "/test/slow",
@@ -48,6 +57,8 @@ class ApiServerTest {
                     throw new IllegalStateException(LEAK);
                   });
               router.get("/test/echo/{ref}", ex -> ex.json(Map.of("ref", ex.pathParam("ref"))));
+              router.post("/test/body", ex -> ex.json(Map.of("body", ex.body())));
+              router.get("/test/query", ex -> ex.json(Map.of("q", ex.queryParam("q").orElse(""))));
             });
   }
 
@@ -153,6 +164,92 @@ class ApiServerTest {
   }
 
   @Test
+  void aThousandPipelinedRequestsInOneWriteAreAnsweredInOrderOrRefusedWith429() throws Exception {
+    try (var c = connect()) {
+      var flood = new StringBuilder();
+      for (int i = 0; i < 1000; i++) {
+        flood.append(get("/test/echo/" + i));
+      }
+      c.send(flood.toString());
+      // How many one read holds depends on the socket: past 128 at once the rest get one 429.
+      for (int i = 0; i < 1000; i++) {
+        RawHttp.Response r = c.read();
+        if (r.status() == 429) {
+          assertThat(r.body()).contains("\"code\":\"too_many_requests\"");
+          assertThat(c.closedByServer()).isTrue();
+          return;
+        }
+        assertThat(r.body()).isEqualTo("{\"ref\":\"" + i + "\"}");
+      }
+    }
+  }
+
+  static Stream<Arguments> badFraming() {
+    return Stream.of(
+        arguments(
+            "Content-Length: 3\r\nTransfer-Encoding: chunked",
+            "Transfer-Encoding and Content-Length together"),
+        arguments("Content-Length: 3\r\nContent-Length: 3", "more than one Content-Length"),
+        arguments("Content-Length: -1", "Content-Length is not a number"),
+        arguments("Transfer-Encoding: gzip", "Transfer-Encoding other than chunked"),
+        arguments("X-Nul: a\u0000b", "a header holds a forbidden character"),
+        arguments("X-Cr: a\rb", "a header holds a forbidden character"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("badFraming")
+  void ambiguousFramingOrForbiddenCharactersGet400NamingTheProblemAndClose(
+      String headers, String reason) throws Exception {
+    try (var c = connect()) {
+      String head = "POST /test/body HTTP/1.1\r\nHost: h\r\n" + headers + "\r\n\r\n";
+      RawHttp.Response r = c.send(head + "3\r\nabc\r\n0\r\n\r\n").read();
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.body()).contains("\"code\":\"bad_request\"").contains(reason);
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void chunkedBodyIsReassembledAndTheConnectionStaysUsable() throws Exception {
+    try (var c = connect()) {
+      String chunks = "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n";
+      c.send("POST /test/body HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks);
+      assertThat(c.read().body()).isEqualTo("{\"body\":\"abcde\"}");
+      assertThat(c.send(get("/v1/health")).read().status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void expect100ContinueGetsContinueBeforeTheBodyIsSent() throws Exception {
+    try (var c = connect()) {
+      c.send(
+          "POST /test/body HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nExpect: 100-continue\r\n\r\n");
+      assertThat(c.read().status()).isEqualTo(100);
+      assertThat(c.send("abc").read().body()).isEqualTo("{\"body\":\"abc\"}");
+    }
+  }
+
+  @Test
+  void absoluteFormTargetIsServedAsItsPathAndQuery() throws Exception {
+    try (var c = connect()) {
+      RawHttp.Response r = c.send(get("http://127.0.0.1:8200/test/query?q=x%20y")).read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).isEqualTo("{\"q\":\"x y\"}");
+    }
+  }
+
+  @Test
+  void queryStringThatIsNotPercentEncodingIs400NotA500() throws Exception {
+    try (var c = connect()) {
+      RawHttp.Response r = c.send(get("/test/query?q=%zz")).read();
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.body())
+          .contains("\"code\":\"bad_request\"")
+          .contains("query string is not valid percent-encoding");
+    }
+  }
+
+  @Test
   void routeFailureIs500JsonWithoutDetailsOrStackTrace() throws Exception {
     try (var c = connect()) {
       RawHttp.Response r = c.send(get("/test/boom")).read();
@@ -219,5 +316,84 @@ class ApiServerTest {
       assertThat(r.headers()).containsEntry("connection", "keep-alive");
       assertThat(c.send("GET /v1/health HTTP/1.0\r\n\r\n").read().status()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void headTrickledUnderTheReadTimeoutGets408WhenTheRequestTimeoutRunsOut() throws Exception {
+    try (var c = connect()) {
+      c.send("GET /v1/health HTTP/1.1\r\nHost: h\r\n");
+      trickle(c, "X-Slow: " + "a".repeat(30) + "\r\n\r\n");
+      assertTimedOut(c);
+    }
+  }
+
+  @Test
+  void bodyTrickledUnderTheReadTimeoutGets408WhenTheRequestTimeoutRunsOut() throws Exception {
+    try (var c = connect()) {
+      String body = "b".repeat(30);
+      c.send(
+          "POST /test/body HTTP/1.1\r\nHost: h\r\nContent-Length: " + body.length() + "\r\n\r\n");
+      trickle(c, body);
+      assertTimedOut(c);
+    }
+  }
+
+  @Test
+  void connectionsPastTheLimitGet503AndAreClosedUntilOneCloses() throws Exception {
+    // Long timeouts: the connections held open must not be closed by the server meanwhile.
+    Duration long_ = Duration.ofSeconds(30);
+    try (var limited =
+        ApiServer.start(node, config.withMaxConnections(2), long_, long_, router -> {})) {
+      var first = new RawHttp(limited.port());
+      try (var second = new RawHttp(limited.port())) {
+        assertThat(first.send(get("/v1/health")).read().status()).isEqualTo(200);
+        assertThat(second.send(get("/v1/health")).read().status()).isEqualTo(200);
+        try (var third = new RawHttp(limited.port())) {
+          RawHttp.Response r = third.read();
+          assertThat(r.status()).isEqualTo(503);
+          assertThat(r.body())
+              .contains("\"code\":\"too_many_connections\"")
+              .contains("at most 2 connections");
+          assertThat(third.closedByServer()).isTrue();
+        }
+        first.close();
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .ignoreExceptions()
+            .untilAsserted(
+                () -> {
+                  try (var again = new RawHttp(limited.port())) {
+                    assertThat(again.send(get("/v1/health")).read().status()).isEqualTo(200);
+                  }
+                });
+      }
+    }
+  }
+
+  /**
+   * Sends one byte every 200 ms (well under the 500 ms read timeout; 30 bytes take 6 s, far over
+   * the request timeout) until the server answers or closes.
+   */
+  private static void trickle(RawHttp c, String text) throws Exception {
+    for (char ch : text.toCharArray()) {
+      if (c.answered()) {
+        return;
+      }
+      try {
+        c.send(String.valueOf(ch));
+      } catch (java.io.IOException closed) {
+        return;
+      }
+      Thread.sleep(200); // pacing the client, not waiting for the server
+    }
+  }
+
+  private static void assertTimedOut(RawHttp c) throws Exception {
+    RawHttp.Response r = c.read();
+    assertThat(r.status()).isEqualTo(408);
+    assertThat(r.body())
+        .contains("\"code\":\"request_timeout\"")
+        .contains("within " + REQUEST_TIMEOUT.toMillis() + " ms");
+    assertThat(c.closedByServer()).isTrue();
   }
 }

@@ -52,6 +52,11 @@ final class RawHttp implements AutoCloseable {
     return new Response(status, headers, new String(body, StandardCharsets.UTF_8));
   }
 
+  /** True when the server has sent something (or closed) that is not read yet. */
+  boolean answered() throws IOException {
+    return in.available() > 0;
+  }
+
   /** True when the server closed the connection (EOF, or a reset) before sending anything more. */
   boolean closedByServer() {
     try {

@@ -53,4 +53,14 @@ class RequestBodyTest {
                     .expiry(now))
         .hasMessageContaining("not both");
   }
+
+  @Test
+  void invalidJsonIsNamedByPositionWithoutQuotingTheBody() {
+    assertThatThrownBy(() -> RequestBody.parse("{\"data\":{\"password\":hunter2-canary}}"))
+        .isInstanceOf(WarehouseException.class)
+        .hasMessageStartingWith("request body is not valid JSON at line 1, column ")
+        .hasMessageNotContaining("hunter2");
+    assertThatThrownBy(() -> RequestBody.parse("{\"password\":\"hunter2-canary"))
+        .hasMessage("request body is not valid JSON: it ends too early");
+  }
 }

@@ -23,4 +23,13 @@ class ServerOptionsTest {
         .isInstanceOf(CliException.class)
         .hasMessageContaining("FULL or NORMAL");
   }
+
+  @Test
+  void maxConnectionsIs1024UnlessGivenAndMustBePositive() {
+    assertThat(parse().config().maxConnections()).isEqualTo(1024);
+    assertThat(parse("--max-connections", "50").config().maxConnections()).isEqualTo(50);
+    assertThatThrownBy(() -> parse("--max-connections", "0").config())
+        .isInstanceOf(CliException.class)
+        .hasMessageContaining("--max-connections must be at least 1");
+  }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.secretless.warehouse.WarehouseConfig.SqliteSync;
 import java.nio.file.Path;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,5 +90,15 @@ class DatabaseTest {
               });
       assertThat(stored).hasSize(16).doesNotContain("v0", "v5", "v10", "v15");
     }
+  }
+
+  @Test
+  void aFailedStatementIs503WithItsSqlStateButNotTheDriversMessage() {
+    var e =
+        new SQLException(
+            "Batch entry 0 INSERT INTO credentials VALUES ('row-canary') was aborted", "23502");
+    assertThat(Database.unavailable("write", e))
+        .hasMessage("warehouse store write failed (SQLSTATE 23502); see the warehouse log")
+        .hasMessageNotContaining("row-canary");
   }
 }
