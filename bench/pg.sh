@@ -12,6 +12,8 @@
 #   BASELINE=/tmp/old bench/pg.sh   # also measures the broker of another checkout (e.g. made with
 #                                   # git archive main | tar -x -C /tmp/old), right after this one
 #                                   # in each mode, same config, own ports; BASELINE_JAVA_OPTS for it
+#   SECRETLESS_TEST_STATE=/tmp/st300 bench/pg.sh   # the test servers started with that state dir
+#                                   # (default /tmp/secretless-test), e.g. beside a running suite
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -20,9 +22,10 @@ IDLE=${IDLE:-1000}
 BASELINE=${BASELINE:-}
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-[ -f /tmp/secretless-test/env.sh ] || {
-  echo "bench: no test servers; run scripts/test-servers.sh up (or ./run-tests) first" >&2; exit 1; }
-source /tmp/secretless-test/env.sh
+state=${SECRETLESS_TEST_STATE:-/tmp/secretless-test}
+[ -f "$state/env.sh" ] || {
+  echo "bench: no test servers in $state; run scripts/test-servers.sh up (or ./run-tests) first" >&2; exit 1; }
+source "$state/env.sh"
 bin=$SECRETLESS_IT_PG_BIN
 pg_port=$SECRETLESS_IT_PG_PORT
 user=$SECRETLESS_IT_PG_SCRAM_USER

@@ -17,6 +17,7 @@ import io.secretless.connector.FailureReason;
 import io.secretless.credentials.CredentialResolver;
 import io.secretless.credentials.Credentials;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -86,9 +87,22 @@ final class ClientSession implements ConnectorSession {
     return client;
   }
 
+  /**
+   * On a virtual thread when a provider involved may block; else right here, on the caller's thread
+   * (the event loop), which spares the connection a hand-over to another thread and back. A failure
+   * has the same shape either way: the future fails with a {@link CompletionException} around the
+   * {@link io.secretless.credentials.CredentialException}.
+   */
   @Override
   public CompletableFuture<Credentials> credentials(ServiceConfig service) {
-    return CompletableFuture.supplyAsync(() -> resolver.resolve(service), blocking);
+    if (resolver.blocks(service)) {
+      return CompletableFuture.supplyAsync(() -> resolver.resolve(service), blocking);
+    }
+    try {
+      return CompletableFuture.completedFuture(resolver.resolve(service));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(new CompletionException(e));
+    }
   }
 
   @Override

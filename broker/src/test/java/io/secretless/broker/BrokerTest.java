@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.secretless.config.ConfigException;
-import io.secretless.config.CredentialRef;
 import io.secretless.config.ListenAddress;
 import io.secretless.config.ServiceConfig;
 import java.io.ByteArrayOutputStream;
@@ -25,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -177,21 +175,11 @@ class BrokerTest {
   @Test
   void missingCredentialFailsTheConnectionNotTheBroker() throws Exception {
     backend = new EchoBackend();
-    ServiceConfig s = Fixtures.tcpService("nocred", Fixtures.anyPort(), backend.port());
-    Map<String, CredentialRef> creds = new LinkedHashMap<>(s.credentials());
-    creds.put(
-        "port",
-        new CredentialRef.FromProvider("env", "SECRETLESS_TEST_UNSET_VARIABLE", Fixtures.HERE));
     ServiceConfig broken =
-        new ServiceConfig(
-            s.name(),
-            s.connector(),
-            s.listenOn(),
-            creds,
-            s.config(),
-            s.credentialValidations(),
-            s.authentication(),
-            s.position());
+        Fixtures.withPortFrom(
+            Fixtures.tcpService("nocred", Fixtures.anyPort(), backend.port()),
+            "env",
+            "SECRETLESS_TEST_UNSET_VARIABLE");
     broker = Broker.start(Fixtures.config(broken), Fixtures.options());
     try (Socket c = connect("nocred")) {
       assertThat(c.getInputStream().read()).isEqualTo(-1);

@@ -40,6 +40,21 @@ final class Fixtures {
         HERE);
   }
 
+  /** {@code s} with its {@code port} credential taken {@code from: provider, get: id}. */
+  static ServiceConfig withPortFrom(ServiceConfig s, String provider, String id) {
+    Map<String, CredentialRef> creds = new LinkedHashMap<>(s.credentials());
+    creds.put("port", new CredentialRef.FromProvider(provider, id, HERE));
+    return new ServiceConfig(
+        s.name(),
+        s.connector(),
+        s.listenOn(),
+        creds,
+        s.config(),
+        s.credentialValidations(),
+        s.authentication(),
+        s.position());
+  }
+
   static BrokerConfig config(ServiceConfig... services) {
     return new BrokerConfig(Path.of("test.yml"), List.of(services), List.of());
   }

@@ -13,8 +13,11 @@ public interface ConnectorSession {
   Channel client();
 
   /**
-   * Resolves the service's credentials on a virtual thread. The future completes off the event
-   * loop: continue with {@code thenAcceptAsync(..., client().eventLoop())}. Fails with a {@link
+   * Resolves the service's credentials: on a virtual thread when a provider involved may block
+   * ({@link io.secretless.credentials.CredentialProvider#blocks()}), else at once on the calling
+   * thread, so the future may already be complete when returned. Either way, continue with {@code
+   * whenCompleteAsync(..., client().eventLoop())} (or check {@code inEventLoop()}) before touching
+   * the channels. Fails with a {@link java.util.concurrent.CompletionException} around a {@link
    * io.secretless.credentials.CredentialException} whose message names service, credential and
    * provider. Close the {@link Credentials} once the backend handshake is done.
    */

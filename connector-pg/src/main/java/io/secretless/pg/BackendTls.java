@@ -23,23 +23,42 @@ import javax.net.ssl.SSLException;
  * while a rotated certificate still takes effect on the next connection.
  */
 final class BackendTls {
-  private volatile String cachedKey = "";
-  private volatile SslContext cached;
+  /** Key and context in one value, so that a reader never pairs one context with another's key. */
+  private record Cached(String key, SslContext context) {}
 
-  /** The context for these settings, or empty for sslmode=disable. */
+  private volatile Cached cached;
+
+  /**
+   * The context for these settings, or empty for sslmode=disable. May block: on a cache miss it
+   * reads PEM files and builds the context, so call it off the event loop.
+   */
   Optional<SslContext> context(BackendSettings settings) {
     if (settings.sslMode() == SslMode.DISABLE) {
       return Optional.empty();
     }
     String key = cacheKey(settings);
-    SslContext context = cached;
-    if (context != null && key.equals(cachedKey)) {
-      return Optional.of(context);
+    Cached last = cached;
+    if (last != null && last.key().equals(key)) {
+      return Optional.of(last.context());
     }
-    context = build(settings);
-    cached = context;
-    cachedKey = key;
+    SslContext context = build(settings);
+    cached = new Cached(key, context);
     return Optional.of(context);
+  }
+
+  /**
+   * The context built earlier for these settings if it is still the cached one, without blocking (a
+   * hash of values already in memory, never a file read or a build); empty on a miss and for
+   * sslmode=disable.
+   */
+  Optional<SslContext> cachedContext(BackendSettings settings) {
+    if (settings.sslMode() == SslMode.DISABLE) {
+      return Optional.empty();
+    }
+    Cached last = cached;
+    return last != null && last.key().equals(cacheKey(settings))
+        ? Optional.of(last.context())
+        : Optional.empty();
   }
 
   private static SslContext build(BackendSettings settings) {

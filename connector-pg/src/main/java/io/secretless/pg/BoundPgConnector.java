@@ -57,22 +57,38 @@ final class BoundPgConnector implements BoundConnector {
   }
 
   /**
-   * The service's credentials and the backend target made from them, both off the event loop on one
-   * virtual thread: {@code prepare} (DNS, TLS context) runs on the thread that resolved the
-   * credentials, and only hops to {@link #blocking} again when the resolution completed before the
-   * continuation was attached (it would otherwise run on the event loop). One hop instead of two
-   * saves a carrier wake-up per connection, which showed in profiles of connection churn.
+   * The service's credentials and the backend target made from them, with as few thread hand-overs
+   * as the work allows; each costs a wake-up and context switches per connection, which showed in
+   * profiles of connection churn (pgbench -C).
+   *
+   * <ul>
+   *   <li>Credentials from providers that never block (literal, env) resolve at once on the event
+   *       loop, and so does the target when nothing in it blocks either ({@link
+   *       BackendTarget#prepareWithoutBlocking}: an IP address, a cached TLS context): no hop.
+   *   <li>Else the target is prepared on the blocking executor: on the virtual thread that resolved
+   *       the credentials when they took one (the continuation runs there), or on a new one when
+   *       the credentials were at hand on the event loop.
+   * </ul>
+   *
+   * The event loop never runs DNS, file reads or TLS context builds. The future may be complete
+   * when returned; continue on the event loop with {@code whenCompleteAsync}.
    */
   CompletableFuture<BackendTarget> prepare(ConnectorSession session) {
     EventLoop loop = session.client().eventLoop();
     return session
         .credentials(service)
         .thenCompose(
-            c ->
-                loop.inEventLoop()
-                    ? CompletableFuture.supplyAsync(
-                        () -> BackendTarget.prepare(c, backendTls), blocking)
-                    : CompletableFuture.completedFuture(BackendTarget.prepare(c, backendTls)));
+            c -> {
+              if (!loop.inEventLoop()) {
+                return CompletableFuture.completedFuture(BackendTarget.prepare(c, backendTls));
+              }
+              return BackendTarget.prepareWithoutBlocking(c, backendTls)
+                  .map(CompletableFuture::completedFuture)
+                  .orElseGet(
+                      () ->
+                          CompletableFuture.supplyAsync(
+                              () -> BackendTarget.prepare(c, backendTls), blocking));
+            });
   }
 
   @Override

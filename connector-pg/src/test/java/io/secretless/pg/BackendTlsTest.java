@@ -44,6 +44,19 @@ class BackendTlsTest {
   }
 
   @Test
+  void cachedContextNeverBuildsAndAnswersOnlyForTheInputsCachedLast() throws Exception {
+    BackendTls tls = new BackendTls();
+    var verifyFull = settings("sslmode", "verify-full", "sslrootcert", unitCert());
+    assertThat(tls.cachedContext(verifyFull)).isEmpty();
+    assertThat(tls.context(settings("sslmode", "verify-ca", "sslrootcert", unitCert())))
+        .isPresent();
+    assertThat(tls.cachedContext(verifyFull)).isEmpty();
+    var built = tls.context(verifyFull);
+    assertThat(tls.cachedContext(verifyFull).get()).isSameAs(built.get());
+    assertThat(tls.cachedContext(settings("sslmode", "disable"))).isEmpty();
+  }
+
+  @Test
   void unreadableRootCertificateIsACredentialsErrorNamingThePath() {
     assertThatThrownBy(
             () ->

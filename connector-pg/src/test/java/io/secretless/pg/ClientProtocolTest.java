@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.netty.buffer.Unpooled;
 import io.secretless.config.ConfigTree;
+import io.secretless.config.CredentialRef;
 import io.secretless.config.ListenAddress;
 import io.secretless.config.Position;
+import io.secretless.config.ServiceConfig;
+import io.secretless.core.Secret;
 import io.secretless.pg.message.BackendDecoder;
 import io.secretless.pg.message.BackendMessage;
 import io.secretless.pg.message.ErrorResponse;
@@ -19,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,9 +31,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Malformed or unsupported client packets get a FATAL ErrorResponse (08P01) and a closed
- * connection. No backend is involved: the broker refuses before fetching credentials.
+ * connection. No backend is involved: the broker refuses before fetching credentials. Credentials
+ * that cannot be had or make no valid settings get one too (08001), whether they were resolved on
+ * the event loop (literal, env) or on a virtual thread (file).
  */
 class ClientProtocolTest {
+  private static final Position HERE = Position.unknown("t");
   private static final Map<String, String> NOWHERE =
       Map.of("host", "127.0.0.1", "port", "1", "username", "u", "sslmode", "disable");
 
@@ -196,6 +203,59 @@ class ClientProtocolTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> broker.failures("timeout") == 1);
       }
     }
+  }
+
+  /** The error for a startup with NOWHERE's credentials, a password, and {@code name} from ref. */
+  private static ErrorResponse credentialError(String name, CredentialRef ref) throws Exception {
+    Map<String, CredentialRef> refs = new LinkedHashMap<>();
+    NOWHERE.forEach((k, v) -> refs.put(k, new CredentialRef.Literal(Secret.of(v), HERE)));
+    refs.put("password", new CredentialRef.Literal(Secret.of("Cred-Canary-3c9"), HERE));
+    refs.put(name, ref);
+    ServiceConfig service =
+        new ServiceConfig(
+            "pg-unit",
+            "pg",
+            new ListenAddress.Tcp("127.0.0.1", 0),
+            refs,
+            ConfigTree.empty(HERE),
+            Map.of(),
+            List.of(),
+            HERE);
+    try (TestBroker broker = TestBroker.start(service)) {
+      ErrorResponse error = onlyError(exchange(broker.port(), packet(9, 196608, (byte) 0)));
+      assertThat(error.sqlState()).isEqualTo("08001");
+      assertThat(error.severity()).isEqualTo("FATAL");
+      assertThat(error.message()).doesNotContain("Cred-Canary-3c9");
+      await().atMost(Duration.ofSeconds(5)).until(() -> broker.failures("credentials") == 1);
+      return error;
+    }
+  }
+
+  @Test
+  void anUnsetEnvironmentVariableIsCannotConnectNamingServiceAndCredential() throws Exception {
+    var unset = new CredentialRef.FromProvider("env", "SECRETLESS_TEST_UNSET_VARIABLE", HERE);
+    assertThat(credentialError("username", unset).message())
+        .isEqualTo(
+            "secretless: service pg-unit: credential 'username' from env: environment variable"
+                + " SECRETLESS_TEST_UNSET_VARIABLE is not set");
+  }
+
+  @Test
+  void aMissingCredentialFileIsCannotConnectNamingServiceAndCredential() throws Exception {
+    var missing = new CredentialRef.FromProvider("file", "/nonexistent/username", HERE);
+    assertThat(credentialError("username", missing).message())
+        .isEqualTo(
+            "secretless: service pg-unit: credential 'username' from file: file"
+                + " /nonexistent/username does not exist");
+  }
+
+  @Test
+  void anInvalidPortIsCannotConnectBeforeAnyBackend() throws Exception {
+    var port = new CredentialRef.Literal(Secret.of("seventy"), HERE);
+    assertThat(credentialError("port", port).message())
+        .isEqualTo(
+            "secretless: service pg-unit: credential 'port' is 'seventy', expected a number from 1"
+                + " to 65535");
   }
 
   @Test

@@ -4,8 +4,12 @@ import io.secretless.core.Secret;
 
 /**
  * A source of credential values, named in secretless.yml as {@code from:} (v2) or {@code provider:}
- * (v1). Implementations are found with {@link java.util.ServiceLoader}; {@link #get} may block (it
- * is never called on an event loop) and must be safe to call from many threads.
+ * (v1). Implementations are found with {@link java.util.ServiceLoader}, and {@link #get} must be
+ * safe to call from many threads.
+ *
+ * <p>Where {@link #get} runs depends on {@link #blocks()}: a provider that may block (the default)
+ * is only ever called on a virtual thread; one that declares it never blocks may also be called on
+ * an event loop, which serves many other connections meanwhile.
  */
 public interface CredentialProvider {
   /** The name used in config, e.g. {@code env}. */
@@ -18,4 +22,14 @@ public interface CredentialProvider {
    *     cause, never a value
    */
   Secret get(String id);
+
+  /**
+   * Whether {@link #get} may wait: on I/O (files, network, a vault), on a lock held across I/O, or
+   * for longer than a few microseconds of CPU. True unless the provider overrides it, which is the
+   * safe answer for providers written elsewhere. Answer false only when {@code get} provably never
+   * waits: it is then called on the event loop.
+   */
+  default boolean blocks() {
+    return true;
+  }
 }

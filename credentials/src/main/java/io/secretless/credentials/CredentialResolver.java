@@ -13,8 +13,12 @@ import java.util.stream.Collectors;
 
 /**
  * Resolves a service's credentials through the providers, checking {@code credentialValidations}.
- * Blocking: call it off the event loop. Every failure is a {@link CredentialException} naming the
- * service, the credential and the provider, never the value.
+ * Every failure is a {@link CredentialException} naming the service, the credential and the
+ * provider, never the value.
+ *
+ * <p>Where to call {@link #resolve}: on a virtual thread, unless {@link #blocks} says the service's
+ * credentials resolve without blocking; then the event loop may call it directly, which saves the
+ * two thread hand-overs of a connection's setup.
  */
 public final class CredentialResolver {
   private final Map<String, CredentialProvider> providers;
@@ -37,6 +41,25 @@ public final class CredentialResolver {
     return provider.equals("literal") || providers.containsKey(provider);
   }
 
+  /**
+   * Whether resolving the service's credentials may block: true when one of them comes from a
+   * provider that {@linkplain CredentialProvider#blocks() blocks}. Literal values never do, nor
+   * does a provider name no provider answers to (it fails at once). The {@code
+   * credentialValidations} patterns are matched on the calling thread either way: CPU only.
+   */
+  public boolean blocks(ServiceConfig service) {
+    for (CredentialRef ref : service.credentials().values()) {
+      if (ref instanceof CredentialRef.FromProvider from) {
+        CredentialProvider provider = providers.get(from.provider());
+        if (provider != null && provider.blocks()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The service's credentials; blocks where {@link #blocks} says so. */
   public Credentials resolve(ServiceConfig service) {
     Map<String, Secret> values = new LinkedHashMap<>();
     try {

@@ -4,7 +4,10 @@ import io.secretless.core.Secret;
 import java.util.Map;
 import java.util.function.Function;
 
-/** {@code from: env}: the value of an environment variable of the broker process. */
+/**
+ * {@code from: env}: the value of an environment variable of the broker process. The environment is
+ * an immutable map read once at JVM start, so a lookup never blocks.
+ */
 public final class EnvProvider implements CredentialProvider {
   private final Function<String, String> env;
 
@@ -32,5 +35,10 @@ public final class EnvProvider implements CredentialProvider {
       throw new CredentialException("environment variable " + id + " is not set");
     }
     return Secret.of(value);
+  }
+
+  @Override
+  public boolean blocks() {
+    return false;
   }
 }

@@ -13,6 +13,10 @@ import java.util.Arrays;
  * picked up). Exactly one trailing line break ({@code \n} or {@code \r\n}) is removed, since {@code
  * echo secret > file} adds one that is never part of a password; any other whitespace is kept. PEM
  * contents are unaffected by this.
+ *
+ * <p>It {@linkplain #blocks() blocks}: a read waits on the file system, which for the places
+ * secrets are mounted (network file systems, FUSE and CSI secret drivers) can take milliseconds or
+ * hang, and an event loop must not wait on it.
  */
 public final class FileProvider implements CredentialProvider {
   @Override
@@ -47,5 +51,10 @@ public final class FileProvider implements CredentialProvider {
     } finally {
       Arrays.fill(trimmed, (byte) 0);
     }
+  }
+
+  @Override
+  public boolean blocks() {
+    return true;
   }
 }

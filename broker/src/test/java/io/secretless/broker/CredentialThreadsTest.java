@@ -1,0 +1,107 @@
+package io.secretless.broker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.util.concurrent.FastThreadLocalThread;
+import io.secretless.config.ListenAddress;
+import io.secretless.config.ServiceConfig;
+import io.secretless.core.Secret;
+import io.secretless.credentials.CredentialProvider;
+import io.secretless.credentials.CredentialResolver;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A provider that may block is called on a virtual thread only; one that never blocks is called on
+ * the client's event loop, with no hand-over to another thread.
+ */
+class CredentialThreadsTest {
+  private EchoBackend backend;
+  private Broker broker;
+
+  /** Answers with the backend's port and records the threads it was called on. */
+  private static final class RecordingProvider implements CredentialProvider {
+    private final String name;
+    private final boolean blocks;
+    private final String value;
+    final List<Thread> callers = new CopyOnWriteArrayList<>();
+
+    RecordingProvider(String name, boolean blocks, String value) {
+      this.name = name;
+      this.blocks = blocks;
+      this.value = value;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public Secret get(String id) {
+      callers.add(Thread.currentThread());
+      return Secret.of(value);
+    }
+
+    @Override
+    public boolean blocks() {
+      return blocks;
+    }
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    if (broker != null) {
+      broker.close();
+    }
+    if (backend != null) {
+      backend.close();
+    }
+  }
+
+  /** Starts the broker with the port credential from {@code provider}; one echo round trip. */
+  private void echoWithPortFrom(RecordingProvider provider) throws Exception {
+    ServiceConfig service =
+        Fixtures.withPortFrom(
+            Fixtures.tcpService("echo", Fixtures.anyPort(), backend.port()),
+            provider.name(),
+            "PORT");
+    broker =
+        Broker.start(
+            Fixtures.config(service),
+            Fixtures.options().withResolver(new CredentialResolver(List.of(provider))));
+    ListenAddress.Tcp a = (ListenAddress.Tcp) broker.address("echo");
+    try (Socket c = new Socket(a.host(), a.port())) {
+      c.setSoTimeout(10_000);
+      c.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+      c.shutdownOutput();
+      assertThat(new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+          .isEqualTo("hello\nbye\n");
+    }
+  }
+
+  @Test
+  void aBlockingProviderIsCalledOnAVirtualThreadNeverOnTheEventLoop() throws Exception {
+    backend = new EchoBackend();
+    var provider = new RecordingProvider("slow", true, Integer.toString(backend.port()));
+    echoWithPortFrom(provider);
+    assertThat(provider.callers).hasSize(1);
+    assertThat(provider.callers.getFirst().isVirtual()).isTrue();
+    assertThat(provider.callers.getFirst()).isNotInstanceOf(FastThreadLocalThread.class);
+  }
+
+  @Test
+  void aProviderThatNeverBlocksIsCalledOnTheClientsEventLoop() throws Exception {
+    backend = new EchoBackend();
+    var provider = new RecordingProvider("quick", false, Integer.toString(backend.port()));
+    echoWithPortFrom(provider);
+    assertThat(provider.callers).hasSize(1);
+    assertThat(provider.callers.getFirst().isVirtual()).isFalse();
+    assertThat(provider.callers.getFirst()).isInstanceOf(FastThreadLocalThread.class);
+  }
+}

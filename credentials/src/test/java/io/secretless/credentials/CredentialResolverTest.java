@@ -1,0 +1,109 @@
+package io.secretless.credentials;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.secretless.config.ConfigTree;
+import io.secretless.config.CredentialRef;
+import io.secretless.config.ListenAddress;
+import io.secretless.config.Position;
+import io.secretless.config.ServiceConfig;
+import io.secretless.core.Secret;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Whether a service's credentials may be resolved on an event loop, and resolving them. */
+class CredentialResolverTest {
+  private static final Position HERE = new Position("test.yml", 1, 1);
+
+  /** A provider from elsewhere that does not say whether it blocks. */
+  private static final CredentialProvider THIRD_PARTY =
+      new CredentialProvider() {
+        @Override
+        public String name() {
+          return "vault";
+        }
+
+        @Override
+        public Secret get(String id) {
+          return Secret.of("Vault-Canary-0d4");
+        }
+      };
+
+  private final CredentialResolver resolver =
+      new CredentialResolver(
+          List.of(
+              new EnvProvider(Map.of("DB_PASSWORD", "Env-Canary-8a2")),
+              new FileProvider(),
+              THIRD_PARTY));
+
+  private static ServiceConfig service(Map<String, CredentialRef> credentials) {
+    return new ServiceConfig(
+        "pg-unit",
+        "pg",
+        new ListenAddress.Tcp("127.0.0.1", 0),
+        credentials,
+        new ConfigTree(Map.of(), Map.of(), HERE),
+        Map.of(),
+        List.of(),
+        HERE);
+  }
+
+  private static Map<String, CredentialRef> literalHostAnd(String name, CredentialRef ref) {
+    Map<String, CredentialRef> credentials = new LinkedHashMap<>();
+    credentials.put("host", new CredentialRef.Literal(Secret.of("127.0.0.1"), HERE));
+    credentials.put(name, ref);
+    return credentials;
+  }
+
+  private static CredentialRef from(String provider, String id) {
+    return new CredentialRef.FromProvider(provider, id, HERE);
+  }
+
+  @Test
+  void envNeverBlocksFileAndProvidersThatDoNotSayDo() {
+    assertThat(new EnvProvider().blocks()).isFalse();
+    assertThat(new FileProvider().blocks()).isTrue();
+    assertThat(THIRD_PARTY.blocks()).isTrue();
+  }
+
+  @Test
+  void literalAndEnvCredentialsResolveWithoutBlocking() {
+    ServiceConfig service = service(literalHostAnd("password", from("env", "DB_PASSWORD")));
+    assertThat(resolver.blocks(service)).isFalse();
+    try (Credentials c = resolver.resolve(service)) {
+      assertThat(c.text("host")).hasValue("127.0.0.1");
+      assertThat(c.text("password")).hasValue("Env-Canary-8a2");
+    }
+  }
+
+  @Test
+  void oneCredentialFromABlockingProviderMakesTheServiceBlock() {
+    assertThat(resolver.blocks(service(literalHostAnd("password", from("file", "/pw"))))).isTrue();
+    assertThat(resolver.blocks(service(literalHostAnd("password", from("vault", "db/pw")))))
+        .isTrue();
+  }
+
+  @Test
+  void anUnknownProviderDoesNotBlockAndFailsNamingServiceCredentialAndProvider() {
+    ServiceConfig service = service(literalHostAnd("password", from("nowhere", "x")));
+    assertThat(resolver.blocks(service)).isFalse();
+    assertThatThrownBy(() -> resolver.resolve(service))
+        .isInstanceOf(CredentialException.class)
+        .hasMessage(
+            "service pg-unit: credential 'password' from nowhere: no such credential provider");
+  }
+
+  @Test
+  void anUnsetVariableFailsWithoutTheValuesOfTheOtherCredentials() {
+    ServiceConfig service = service(literalHostAnd("password", from("env", "UNSET_VARIABLE")));
+    assertThat(resolver.blocks(service)).isFalse();
+    assertThatThrownBy(() -> resolver.resolve(service))
+        .isInstanceOf(CredentialException.class)
+        .hasMessageContaining("service pg-unit: credential 'password' from env")
+        .hasMessageContaining("UNSET_VARIABLE is not set")
+        .hasMessageNotContaining("Env-Canary-8a2");
+  }
+}
