@@ -133,17 +133,26 @@ final class Relay extends ChannelInboundHandlerAdapter {
       return false;
     }
     detached = true;
+    Channel self = ctx.channel();
     if (peer.eventLoop().inEventLoop()) {
-      removeRelay(peer);
+      removeRelayTo(peer, self);
     } else {
-      peer.eventLoop().execute(() -> removeRelay(peer)); // after its set-up, also queued there
+      peer.eventLoop().execute(() -> removeRelayTo(peer, self)); // after its set-up, also queued
     }
     return true;
   }
 
-  private static void removeRelay(Channel channel) {
-    if (channel.pipeline().get(NAME) != null) {
-      channel.pipeline().remove(NAME);
+  /**
+   * Removes {@code backend}'s relay toward {@code client}, if still there. Found by its peer, not
+   * by name: run late (queued on another loop), a removal by name could take out the relay of the
+   * backend's next client.
+   */
+  private static void removeRelayTo(Channel backend, Channel client) {
+    for (var entry : backend.pipeline()) {
+      if (entry.getValue() instanceof Relay r && r.peer == client) {
+        backend.pipeline().remove(r);
+        return;
+      }
     }
   }
 

@@ -44,8 +44,17 @@ final class BackendReset extends ChannelInboundHandlerAdapter {
     this.timeout = timeout;
   }
 
+  /**
+   * From here the pool owns the backend: whatever sits behind the reset (the broker's relay toward
+   * the client that left) goes now, on the backend's loop. The broker also removes that relay, but
+   * for a backend of another loop its removal is queued after the reset was, and a quick reset
+   * could park the backend and a new client set up its relay before the removal runs.
+   */
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    while (ctx.pipeline().last() != this) {
+      ctx.pipeline().removeLast();
+    }
     received = ctx.alloc().buffer(256);
     timer =
         ctx.executor()
