@@ -110,7 +110,12 @@ final class WarehouseClient implements AutoCloseable {
               + " from "
               + settings.tokenUrl()
               + ": "
-              + e.getCause().getMessage());
+              // The token source speaks of a service and its ca_bundle key; here they are the
+              // provider and its variable.
+              + e.getCause()
+                  .getMessage()
+                  .replace("service warehouse: ", "")
+                  .replace("set ca_bundle", "set " + WarehouseSettings.CA_BUNDLE));
     } catch (TimeoutException e) {
       throw fail(id, "the token endpoint " + settings.tokenUrl() + " did not answer in time");
     } catch (InterruptedException e) {
