@@ -1,6 +1,7 @@
 package io.secretless.cli;
 
 import io.secretless.core.SecretlessException;
+import io.secretless.credentials.WarehouseSettings;
 import io.secretless.warehouse.cli.WarehouseCommand;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +47,7 @@ final class UpCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (!noWarehouse) {
       startWarehouse();
+      useAdminClientForWarehouseProvider();
     }
     Path config = broker.file;
     if (!Files.exists(config)) {
@@ -86,6 +88,20 @@ final class UpCommand implements Callable<Integer> {
     // serve only returns early when it could not start
     if (serving.await(3, java.util.concurrent.TimeUnit.SECONDS) && code.get() != 0) {
       throw new SecretlessException("the warehouse did not start (see above)");
+    }
+  }
+
+  /**
+   * Unless the environment names a client for {@code from: warehouse}, the broker uses the admin
+   * client {@code warehouse init} wrote (a system property, which {@link WarehouseSettings} reads
+   * after the environment). Fine for the all-in-one on one machine; a real broker gets a client of
+   * its own with read grants on just its credentials.
+   */
+  private void useAdminClientForWarehouseProvider() {
+    if (System.getenv(WarehouseSettings.CLIENT_ID) == null
+        && System.getenv(WarehouseSettings.CLIENT_FILE) == null) {
+      Path file = dataDir.resolve("admin-client.json").toAbsolutePath();
+      System.setProperty(WarehouseSettings.CLIENT_FILE, file.toString());
     }
   }
 

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class WarehouseTokenHttpIT {
   @TempDir Path dir;
 
-  private static String env(String name) {
+  static String env(String name) {
     String v = System.getenv(name);
     if (v == null) {
       throw new IllegalStateException(
@@ -46,7 +46,7 @@ class WarehouseTokenHttpIT {
   @Test
   void curlThroughTheBrokerReachesNginxWithABearerTokenFromTheWarehouse() throws Exception {
     int nginx = Integer.parseInt(env("SECRETLESS_IT_NGINX_HTTP_PORT"));
-    WarehouseConfig config = warehouse();
+    WarehouseConfig config = warehouse(dir);
     try (WarehouseNode node = WarehouseNode.open(config, "http://127.0.0.1:0");
         ApiServer api = ApiServer.start(node, config)) {
       ClientRegistry.Registration agent = node.clients().create("http-agent", Set.of());
@@ -75,7 +75,7 @@ class WarehouseTokenHttpIT {
     int nginx = Integer.parseInt(env("SECRETLESS_IT_NGINX_HTTP_PORT"));
     Path tls = Path.of(env("SECRETLESS_IT_TLS_DIR"));
     WarehouseConfig config =
-        warehouse()
+        warehouse(dir)
             .withTls(
                 Optional.of(TlsMaterial.pem(tls.resolve("server.crt"), tls.resolve("server.key"))));
     try (WarehouseNode node = WarehouseNode.open(config, "https://127.0.0.1:0");
@@ -108,7 +108,8 @@ class WarehouseTokenHttpIT {
     }
   }
 
-  private WarehouseConfig warehouse() throws Exception {
+  /** A warehouse with a fresh master key in {@code dir}, on a free port. */
+  static WarehouseConfig warehouse(Path dir) throws Exception {
     MasterKey.createKeyFile(dir.resolve("master.key"));
     return WarehouseConfig.defaults(dir)
         .withListen("127.0.0.1", 0)
@@ -157,7 +158,7 @@ class WarehouseTokenHttpIT {
   }
 
   /** Runs curl with {@code args}; returns what it printed (stdout and stderr). */
-  private static String curl(String... args) throws Exception {
+  static String curl(String... args) throws Exception {
     var cmd = new java.util.ArrayList<>(java.util.List.of("curl", "-sS", "--max-time", "30"));
     cmd.addAll(java.util.List.of(args));
     Process curl = new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -1,0 +1,150 @@
+package io.secretless.credentials;
+
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
+import io.secretless.core.Secret;
+import io.secretless.credentials.oauth2.CaBundle;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Where {@code from: warehouse} finds the warehouse and the broker's own client credentials, read
+ * from the broker's environment:
+ *
+ * <ul>
+ *   <li>{@value #URL} — the warehouse API, default {@value #DEFAULT_URL};
+ *   <li>{@value #CLIENT_ID} and {@value #CLIENT_SECRET}, or else {@value #CLIENT_FILE} naming a
+ *       JSON file with {@code client_id}, {@code client_secret} and optionally {@code url} (the
+ *       file {@code secretless warehouse init} writes to {@code .secretless/admin-client.json});
+ *       {@value #URL} wins over the file's {@code url};
+ *   <li>{@value #CA_BUNDLE} — a PEM file of the CAs an https warehouse's certificate chains to,
+ *       instead of the JDK trust store.
+ * </ul>
+ *
+ * @param timeout connect and read timeout of each request to the warehouse
+ */
+public record WarehouseSettings(
+    URI url, String clientId, Secret clientSecret, Optional<CaBundle> caBundle, Duration timeout) {
+  public static final String URL = "SECRETLESS_WAREHOUSE_URL";
+  public static final String CLIENT_ID = "SECRETLESS_WAREHOUSE_CLIENT_ID";
+  public static final String CLIENT_SECRET = "SECRETLESS_WAREHOUSE_CLIENT_SECRET";
+  public static final String CLIENT_FILE = "SECRETLESS_WAREHOUSE_CLIENT_FILE";
+  public static final String CA_BUNDLE = "SECRETLESS_WAREHOUSE_CA_BUNDLE";
+  public static final String DEFAULT_URL = "http://127.0.0.1:8200";
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * Reads the variables above through {@code env} (blank counts as unset).
+   *
+   * @throws CredentialException naming the variables to set, or the file or URL that is wrong;
+   *     never the client secret
+   */
+  public static WarehouseSettings from(Function<String, String> env) {
+    Optional<String> id = value(env, CLIENT_ID);
+    Optional<String> secret = value(env, CLIENT_SECRET);
+    Optional<String> file = value(env, CLIENT_FILE);
+    Map<String, Object> fromFile = Map.of();
+    if (id.isPresent() != secret.isPresent()) {
+      throw new CredentialException(
+          "warehouse provider: set both "
+              + CLIENT_ID
+              + " and "
+              + CLIENT_SECRET
+              + " ("
+              + (id.isPresent() ? CLIENT_SECRET : CLIENT_ID)
+              + " is not set)");
+    }
+    if (id.isEmpty()) {
+      if (file.isEmpty()) {
+        throw new CredentialException(
+            "warehouse provider: no client credentials: set "
+                + CLIENT_ID
+                + " and "
+                + CLIENT_SECRET
+                + ", or "
+                + CLIENT_FILE
+                + " to a JSON file with client_id and client_secret (such as the"
+                + " .secretless/admin-client.json that `secretless warehouse init` writes)");
+      }
+      fromFile = readClientFile(Path.of(file.get()));
+      id = Optional.of(field(fromFile, "client_id", file.get()));
+      secret = Optional.of(field(fromFile, "client_secret", file.get()));
+    }
+    String fileUrl = fromFile.get("url") instanceof String u && !u.isBlank() ? u : DEFAULT_URL;
+    URI url = parseUrl(value(env, URL).orElse(fileUrl));
+    Optional<CaBundle> ca = value(env, CA_BUNDLE).map(p -> caBundle(url, p));
+    return new WarehouseSettings(url, id.get(), Secret.of(secret.get()), ca, DEFAULT_TIMEOUT);
+  }
+
+  /** The environment of this process, then system properties of the same names. */
+  public static WarehouseSettings fromEnvironment() {
+    return from(name -> Optional.ofNullable(System.getenv(name)).orElse(System.getProperty(name)));
+  }
+
+  /** The warehouse's OAuth2 token endpoint. */
+  public URI tokenUrl() {
+    return URI.create(url + "/v1/oauth/token");
+  }
+
+  private static Optional<String> value(Function<String, String> env, String name) {
+    return Optional.ofNullable(env.apply(name)).map(String::trim).filter(v -> !v.isEmpty());
+  }
+
+  private static Map<String, Object> readClientFile(Path path) {
+    String where = "warehouse provider: " + CLIENT_FILE + " " + path;
+    String text;
+    try {
+      text = Files.readString(path, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new CredentialException(
+          where + " cannot be read (" + e.getClass().getSimpleName() + ")");
+    }
+    try {
+      return JSONObjectUtils.parse(text);
+    } catch (ParseException e) {
+      // The parser's message may quote the file, which holds the secret.
+      throw new CredentialException(where + " is not a JSON object");
+    }
+  }
+
+  private static String field(Map<String, Object> json, String name, String file) {
+    if (json.get(name) instanceof String s && !s.isBlank()) {
+      return s;
+    }
+    throw new CredentialException(
+        "warehouse provider: " + CLIENT_FILE + " " + file + " has no string field " + name);
+  }
+
+  private static URI parseUrl(String text) {
+    try {
+      URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+      if (uri.getHost() == null || uri.getScheme() == null || !uri.getScheme().matches("https?")) {
+        throw new URISyntaxException(text, "needs http:// or https:// and a host");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new CredentialException(
+          "warehouse provider: warehouse URL '" + text + "' (" + URL + ") is not a valid URL");
+    }
+  }
+
+  private static CaBundle caBundle(URI url, String path) {
+    if (!"https".equals(url.getScheme())) {
+      throw new CredentialException(
+          "warehouse provider: " + CA_BUNDLE + " needs an https:// warehouse URL, got " + url);
+    }
+    try {
+      return CaBundle.load(Path.of(path));
+    } catch (IllegalArgumentException e) {
+      throw new CredentialException("warehouse provider: " + CA_BUNDLE + ": " + e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.secretless.credentials;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.secretless.core.Secret;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviours of {@code from: warehouse} a real warehouse cannot be made to show on demand (a
+ * still-valid token refused, a hang, a 503, a garbled body), against a stand-in on a loopback HTTP
+ * server. The real warehouse is in cli's WarehouseProviderIT.
+ */
+class WarehouseProviderTest {
+  private static final String VALUE = "Stand-In-Value-Canary-6e0";
+  private static final String CLIENT_SECRET = "Stand-In-Client-Secret-77a";
+
+  private final AtomicInteger issued = new AtomicInteger();
+  private final AtomicInteger firstAccepted = new AtomicInteger(1);
+  private volatile int status = 200;
+  private volatile String body = "{\"name\":\"db\",\"version\":1,\"value\":\"" + VALUE + "\"}";
+  private volatile Duration delay = Duration.ZERO;
+  private final HttpServer server;
+
+  WarehouseProviderTest() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+    server.createContext(
+        "/v1/oauth/token",
+        ex ->
+            send(
+                ex,
+                200,
+                "{\"access_token\":\"token-"
+                    + issued.incrementAndGet()
+                    + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}"));
+    server.createContext("/v1/credentials/", this::secret);
+    server.start();
+  }
+
+  private void secret(HttpExchange ex) throws IOException {
+    String auth = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"));
+    int token = auth.startsWith("Bearer token-") ? Integer.parseInt(auth.substring(13)) : 0;
+    if (token < firstAccepted.get()) {
+      send(ex, 401, "{\"error\":{\"code\":\"unauthorized\",\"message\":\"bad token\"}}");
+      return;
+    }
+    try {
+      Thread.sleep(delay);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    send(ex, status, body);
+  }
+
+  private static void send(HttpExchange ex, int status, String body) throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, bytes.length);
+    ex.getResponseBody().write(bytes);
+    ex.close();
+  }
+
+  @AfterEach
+  void stop() {
+    server.stop(0);
+  }
+
+  private WarehouseProvider provider() {
+    return new WarehouseProvider(
+        new WarehouseSettings(
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+            "broker",
+            Secret.of(CLIENT_SECRET),
+            Optional.empty(),
+            Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void aRefusedTokenIsReplacedOnceAndTheValueIsNeverCached() {
+    try (WarehouseProvider provider = provider()) {
+      assertThat(provider.get("db").revealString()).isEqualTo(VALUE);
+      assertThat(provider.get("db").revealString()).isEqualTo(VALUE);
+      assertThat(issued).as("the token is cached").hasValue(1);
+
+      firstAccepted.set(2); // the warehouse no longer accepts token-1
+      assertThat(provider.get("db").revealString()).isEqualTo(VALUE);
+      assertThat(issued).as("one new token after the 401").hasValue(2);
+
+      body = body.replace(VALUE, "Rotated-Canary-0c3");
+      assertThat(provider.get("db").revealString()).isEqualTo("Rotated-Canary-0c3");
+
+      firstAccepted.set(Integer.MAX_VALUE);
+      assertThatThrownBy(() -> provider.get("db"))
+          .hasMessage(
+              "warehouse credential db: the warehouse refused the access token of client broker");
+      assertThat(issued).as("retried once, not forever").hasValue(3);
+    }
+  }
+
+  @Test
+  void aHungWarehouseTimesOut() {
+    delay = Duration.ofSeconds(2); // the timeout is 1 s
+    try (WarehouseProvider provider = provider()) {
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> provider.get("db"))
+          .hasMessageContaining("warehouse credential db: the warehouse at http://127.0.0.1:")
+          .hasMessageContaining("is unreachable (SocketTimeoutException");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1900));
+    }
+  }
+
+  @Test
+  void anUnavailableWarehouseOrAGarbledBodyIsNamedWithoutTheBody() {
+    try (WarehouseProvider provider = provider()) {
+      status = 503;
+      body = "{\"error\":{\"code\":\"audit_unavailable\",\"message\":\"audit log down\"}}";
+      assertThatThrownBy(() -> provider.get("db"))
+          .hasMessageEndingWith("answered HTTP 503 audit_unavailable");
+
+      status = 200;
+      body = "{\"value\": \"" + VALUE + "\""; // cut short
+      assertThatThrownBy(() -> provider.get("db"))
+          .hasMessageEndingWith("answered with a body that is not a secret")
+          .message()
+          .doesNotContain(VALUE)
+          .doesNotContain(CLIENT_SECRET);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package io.secretless.credentials;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Where {@code from: warehouse} finds the warehouse and its client, and what it says when not. */
+class WarehouseSettingsTest {
+  private static final String CANARY = "Client-Secret-Canary-5f1";
+
+  @TempDir Path dir;
+
+  @Test
+  void clientIdAndSecretFromTheEnvironmentWithTheDefaultUrl() {
+    WarehouseSettings s =
+        WarehouseSettings.from(
+            Map.of(WarehouseSettings.CLIENT_ID, "broker", WarehouseSettings.CLIENT_SECRET, CANARY)
+                ::get);
+    assertThat(s.url()).isEqualTo(URI.create("http://127.0.0.1:8200"));
+    assertThat(s.tokenUrl()).isEqualTo(URI.create("http://127.0.0.1:8200/v1/oauth/token"));
+    assertThat(s.clientId()).isEqualTo("broker");
+    assertThat(s.clientSecret().revealString()).isEqualTo(CANARY);
+    assertThat(s.caBundle()).isEmpty();
+    assertThat(s.toString()).doesNotContain(CANARY);
+  }
+
+  @Test
+  void theClientFileThatWarehouseInitWritesWithItsUrlUnlessTheEnvironmentNamesOne()
+      throws IOException {
+    Path file = dir.resolve("admin-client.json");
+    Files.writeString(
+        file,
+        """
+        {"client_id":"admin","client_secret":"%s","url":"http://10.0.0.7:8200/"}
+        """
+            .formatted(CANARY));
+    WarehouseSettings s =
+        WarehouseSettings.from(Map.of(WarehouseSettings.CLIENT_FILE, file.toString())::get);
+    assertThat(s.clientId()).isEqualTo("admin");
+    assertThat(s.clientSecret().revealString()).isEqualTo(CANARY);
+    assertThat(s.url()).isEqualTo(URI.create("http://10.0.0.7:8200"));
+
+    WarehouseSettings overridden =
+        WarehouseSettings.from(
+            Map.of(
+                    WarehouseSettings.CLIENT_FILE,
+                    file.toString(),
+                    WarehouseSettings.URL,
+                    "https://vault.example:9443/warehouse")
+                ::get);
+    assertThat(overridden.tokenUrl())
+        .isEqualTo(URI.create("https://vault.example:9443/warehouse/v1/oauth/token"));
+  }
+
+  @Test
+  void noClientCredentialsNamesTheVariablesToSet() {
+    assertThatThrownBy(() -> WarehouseSettings.from(Map.<String, String>of()::get))
+        .isInstanceOf(CredentialException.class)
+        .hasMessageContaining("SECRETLESS_WAREHOUSE_CLIENT_ID")
+        .hasMessageContaining("SECRETLESS_WAREHOUSE_CLIENT_SECRET")
+        .hasMessageContaining("SECRETLESS_WAREHOUSE_CLIENT_FILE");
+    assertThatThrownBy(
+            () -> WarehouseSettings.from(Map.of(WarehouseSettings.CLIENT_ID, "broker")::get))
+        .hasMessageContaining("SECRETLESS_WAREHOUSE_CLIENT_SECRET is not set");
+  }
+
+  @Test
+  void aBrokenClientFileIsNamedWithoutQuotingIt() throws IOException {
+    Path missing = dir.resolve("missing.json");
+    assertThatThrownBy(
+            () ->
+                WarehouseSettings.from(
+                    Map.of(WarehouseSettings.CLIENT_FILE, missing.toString())::get))
+        .hasMessageContaining(missing + " cannot be read");
+
+    Path garbled = dir.resolve("garbled.json");
+    Files.writeString(garbled, "{\"client_secret\": \"" + CANARY + "\"");
+    assertThatThrownBy(
+            () ->
+                WarehouseSettings.from(
+                    Map.of(WarehouseSettings.CLIENT_FILE, garbled.toString())::get))
+        .hasMessageContaining(garbled + " is not a JSON object")
+        .message()
+        .doesNotContain(CANARY);
+
+    Path noId = dir.resolve("no-id.json");
+    Files.writeString(noId, "{\"client_secret\": \"" + CANARY + "\"}");
+    assertThatThrownBy(
+            () ->
+                WarehouseSettings.from(Map.of(WarehouseSettings.CLIENT_FILE, noId.toString())::get))
+        .hasMessageContaining("has no string field client_id")
+        .message()
+        .doesNotContain(CANARY);
+  }
+
+  @Test
+  void aBadUrlOrACaBundleForPlainHttpIsRefused() {
+    Map<String, String> client =
+        Map.of(WarehouseSettings.CLIENT_ID, "broker", WarehouseSettings.CLIENT_SECRET, CANARY);
+    assertThatThrownBy(
+            () ->
+                WarehouseSettings.from(with(client, WarehouseSettings.URL, "127.0.0.1:8200")::get))
+        .hasMessageContaining("'127.0.0.1:8200' (SECRETLESS_WAREHOUSE_URL) is not a valid URL");
+    assertThatThrownBy(
+            () ->
+                WarehouseSettings.from(
+                    with(client, WarehouseSettings.CA_BUNDLE, dir.resolve("ca.pem").toString())
+                        ::get))
+        .hasMessageContaining("SECRETLESS_WAREHOUSE_CA_BUNDLE needs an https:// warehouse URL");
+  }
+
+  @Test
+  void anUnreachableWarehouseIsNamedAndTheSecretIsNot() throws IOException {
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    Map<String, String> env =
+        Map.of(
+            WarehouseSettings.CLIENT_ID,
+            "broker",
+            WarehouseSettings.CLIENT_SECRET,
+            CANARY,
+            WarehouseSettings.URL,
+            "http://127.0.0.1:" + closed);
+    try (WarehouseProvider provider = new WarehouseProvider(WarehouseSettings.from(env::get))) {
+      assertThat(provider.blocks()).isTrue();
+      assertThatThrownBy(() -> provider.get("db-password"))
+          .isInstanceOf(CredentialException.class)
+          .hasMessageContaining("warehouse credential db-password")
+          .hasMessageContaining("client broker")
+          .hasMessageContaining("http://127.0.0.1:" + closed + "/v1/oauth/token")
+          .hasMessageContaining("unreachable")
+          .message()
+          .doesNotContain(CANARY);
+      assertThatThrownBy(() -> provider.get("db#"))
+          .hasMessageContaining("use get: NAME or get: NAME#field");
+    }
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String key, String value) {
+    var m = new java.util.HashMap<>(base);
+    m.put(key, value);
+    return m;
+  }
+}
