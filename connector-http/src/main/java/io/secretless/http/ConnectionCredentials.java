@@ -1,15 +1,23 @@
 package io.secretless.http;
 
 import io.secretless.connector.ConnectorSession;
+import io.secretless.credentials.oauth2.OAuth2Token;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * The credentials of each service one client connection has used, fetched once per connection (off
  * the event loop, by the session) and closed with the connection.
  */
 final class ConnectionCredentials {
+  private static final CompletableFuture<OAuth2Token> NO_TOKEN =
+      CompletableFuture.completedFuture(null);
+
   private final ConnectorSession session;
   private final Map<BoundRoute, CompletableFuture<RouteCredentials>> byRoute = new HashMap<>(2);
 
@@ -41,6 +49,40 @@ final class ConnectionCredentials {
     lastRoute = route;
     last = f;
     return f;
+  }
+
+  /**
+   * Hands {@code ready} the route's credentials and OAuth2 token (null without one): at once when
+   * both are at hand, the usual case, else on {@code loop} when they arrive. A failure goes to
+   * {@code failed} with its cause, and the credentials are forgotten so the next request tries
+   * again.
+   */
+  void whenReady(
+      BoundRoute route,
+      Executor loop,
+      BiConsumer<RouteCredentials, OAuth2Token> ready,
+      Consumer<Throwable> failed) {
+    CompletableFuture<RouteCredentials> cf = of(route);
+    CompletableFuture<OAuth2Token> tf =
+        route == null || route.tokens().isEmpty() ? NO_TOKEN : route.tokens().get().token();
+    if (cf.isDone()
+        && tf.isDone()
+        && !cf.isCompletedExceptionally()
+        && !tf.isCompletedExceptionally()) {
+      ready.accept(cf.join(), tf.join());
+      return;
+    }
+    cf.thenCombine(tf, (c, t) -> new Object[] {c, t})
+        .whenCompleteAsync(
+            (pair, err) -> {
+              if (err == null) {
+                ready.accept((RouteCredentials) pair[0], (OAuth2Token) pair[1]);
+                return;
+              }
+              forget(route);
+              failed.accept(err instanceof CompletionException ? err.getCause() : err);
+            },
+            loop);
   }
 
   /** Forgets a failed fetch so that the next request tries again. */

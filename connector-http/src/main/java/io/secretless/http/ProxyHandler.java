@@ -8,8 +8,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 import io.secretless.connector.ConnectorSession;
 import io.secretless.credentials.oauth2.OAuth2Token;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Serves one client connection: one request at a time (pipelined requests wait their turn), each
@@ -32,8 +30,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   /** Client messages queued while a request is served before the client is paused. */
   private static final int MAX_QUEUED = 64;
 
-  private static final CompletableFuture<OAuth2Token> NO_TOKEN =
-      CompletableFuture.completedFuture(null);
+  /** Request bodies up to this size go out in the head's buffer. */
+  private static final int SMALL_BODY = 2048;
 
   /** The largest body buffered to compute an AWS payload hash. */
   private static final long MAX_SIGNED_BODY = 16L << 20;
@@ -250,39 +248,28 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
   /** Gets credentials and token (usually already at hand), then connects upstream. */
   private void prepare() {
     BoundRoute route = ex.target.route();
-    CompletableFuture<RouteCredentials> cf = credentials.of(route);
-    CompletableFuture<OAuth2Token> tf =
-        route == null || route.tokens().isEmpty() ? NO_TOKEN : route.tokens().get().token();
-    if (cf.isDone()
-        && tf.isDone()
-        && !cf.isCompletedExceptionally()
-        && !tf.isCompletedExceptionally()) {
-      ready(cf.join(), tf.join());
-      return;
-    }
     Exchange mine = ex;
-    cf.thenCombine(tf, (c, t) -> new Object[] {c, t})
-        .whenCompleteAsync(
-            (pair, err) -> {
-              if (ex != mine || state == State.CLOSED) {
-                return;
-              }
-              if (err != null) {
-                credentials.forget(route); // try again on the next request
-                listener.metrics().count(route, HttpMetrics.Outcome.CREDENTIALS_ERROR);
-                Throwable cause = err instanceof CompletionException ? err.getCause() : err;
-                respondError(
-                    HttpResponseStatus.BAD_GATEWAY,
-                    cause instanceof io.secretless.core.SecretlessException
-                        ? cause.getMessage()
-                        : "service " + route.name() + ": credentials unavailable",
-                    ex.clientKeepAlive && ex.replayable,
-                    false);
-                return;
-              }
-              ready((RouteCredentials) pair[0], (OAuth2Token) pair[1]);
-            },
-            client.eventLoop());
+    credentials.whenReady(
+        route,
+        client.eventLoop(),
+        (creds, token) -> {
+          if (ex == mine && state != State.CLOSED) {
+            ready(creds, token);
+          }
+        },
+        cause -> {
+          if (ex != mine || state == State.CLOSED) {
+            return;
+          }
+          listener.metrics().count(route, HttpMetrics.Outcome.CREDENTIALS_ERROR);
+          respondError(
+              HttpResponseStatus.BAD_GATEWAY,
+              cause instanceof io.secretless.core.SecretlessException
+                  ? cause.getMessage()
+                  : "service " + route.name() + ": credentials unavailable",
+              ex.clientKeepAlive && ex.replayable,
+              false);
+        });
   }
 
   private void ready(RouteCredentials creds, OAuth2Token token) {
@@ -350,9 +337,6 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     }
     return buf;
   }
-
-  /** Request bodies up to this size go out in the head's buffer. */
-  private static final int SMALL_BODY = 2048;
 
   /** The request being served, or null. */
   Exchange current() {
