@@ -49,7 +49,9 @@ final class WarehouseClient implements AutoCloseable {
             settings.timeout(),
             2,
             Duration.ofMillis(200),
-            settings.caBundle());
+            settings.caBundle(),
+            // The messages below say which credential and client; the CA is set by variable.
+            new OAuth2Settings.Naming("", WarehouseSettings.CA_BUNDLE));
     Secret secret = settings.clientSecret();
     this.tokens =
         new OAuth2TokenSource(
@@ -110,12 +112,7 @@ final class WarehouseClient implements AutoCloseable {
               + " from "
               + settings.tokenUrl()
               + ": "
-              // The token source speaks of a service and its ca_bundle key; here they are the
-              // provider and its variable.
-              + e.getCause()
-                  .getMessage()
-                  .replace("service warehouse: ", "")
-                  .replace("set ca_bundle", "set " + WarehouseSettings.CA_BUNDLE));
+              + e.getCause().getMessage());
     } catch (TimeoutException e) {
       throw fail(id, "the token endpoint " + settings.tokenUrl() + " did not answer in time");
     } catch (InterruptedException e) {

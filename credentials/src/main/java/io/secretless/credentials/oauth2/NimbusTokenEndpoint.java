@@ -70,7 +70,9 @@ public final class NimbusTokenEndpoint implements TokenEndpoint {
       throw failure(
           "failed TLS ("
               + why
-              + "); if its certificate comes from a private CA, set ca_bundle to that CA's PEM",
+              + "); if its certificate comes from a private CA, set "
+              + settings.naming().caBundleSetting()
+              + " to that CA's PEM",
           false,
           e);
     } catch (IOException e) {
@@ -100,9 +102,7 @@ public final class NimbusTokenEndpoint implements TokenEndpoint {
 
   private TokenEndpointException failure(String what, boolean retryable, Throwable cause) {
     return new TokenEndpointException(
-        "service " + settings.service() + ": token endpoint " + describe() + " " + what,
-        retryable,
-        cause);
+        settings.naming().prefix() + "token endpoint " + describe() + " " + what, retryable, cause);
   }
 
   private TokenRequest request() {

@@ -34,7 +34,23 @@ public record OAuth2Settings(
     Duration timeout,
     int maxAttempts,
     Duration retryBackoff,
-    Optional<CaBundle> caBundle) {
+    Optional<CaBundle> caBundle,
+    Naming naming) {
+
+  /**
+   * How messages name the token source's owner ({@code service NAME}, or nothing when the caller
+   * adds its own context) and the setting that holds a CA bundle ({@code ca_bundle} in config).
+   */
+  public record Naming(String owner, String caBundleSetting) {
+    static Naming service(String name) {
+      return new Naming("service " + name, "ca_bundle");
+    }
+
+    /** The owner followed by ": ", or nothing. */
+    String prefix() {
+      return owner.isEmpty() ? "" : owner + ": ";
+    }
+  }
 
   /** How the client authenticates to the token endpoint. */
   public enum ClientAuth {
@@ -83,7 +99,8 @@ public record OAuth2Settings(
         seconds(c, "timeout_seconds", 10),
         (int) number(c, "max_attempts", 3),
         Duration.ofMillis(number(c, "retry_backoff_millis", 200)),
-        caBundle(service, uri, c));
+        caBundle(service, uri, c),
+        Naming.service(service));
   }
 
   private static Optional<CaBundle> caBundle(String service, URI tokenUrl, ConfigTree c) {

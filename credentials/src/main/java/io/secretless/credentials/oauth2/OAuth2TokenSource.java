@@ -168,9 +168,8 @@ public final class OAuth2TokenSource implements AutoCloseable {
     }
     return CompletableFuture.failedFuture(
         new CredentialException(
-            "service "
-                + settings.service()
-                + ": no valid OAuth2 access token: "
+            settings.naming().prefix()
+                + "no valid OAuth2 access token: "
                 + describe(unwrap(failure))));
   }
 
@@ -200,7 +199,7 @@ public final class OAuth2TokenSource implements AutoCloseable {
     synchronized (lock) {
       if (closed) {
         return CompletableFuture.failedFuture(
-            new CredentialException("service " + settings.service() + ": token source closed"));
+            new CredentialException(settings.naming().prefix() + "token source closed"));
       }
       if (inflight != null) {
         return inflight;
