@@ -1,10 +1,12 @@
 package io.secretless.pg;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -25,6 +27,16 @@ import java.util.function.Consumer;
  * PgException} naming the backend and the cause.
  */
 final class BackendConnection {
+  /**
+   * Backend reads start at 2 KiB and never shrink below 1 KiB (they still grow to 64 KiB). With
+   * auto-read off Netty does one recv per read request, and its default allocator, shrunk to some
+   * 80 bytes by the short answers of the pool's reset, split about one query answer in four under
+   * {@code pgbench -S -C} into two reads: an extra epoll wake-up, recv and partial TLS record each.
+   * The buffers live only until the relay or the TLS handler has passed their bytes on.
+   */
+  static final AdaptiveRecvByteBufAllocator READS =
+      new AdaptiveRecvByteBufAllocator(1024, 2048, 64 * 1024);
+
   private BackendConnection() {}
 
   static Future<Channel> open(
@@ -33,7 +45,11 @@ final class BackendConnection {
     Optional<SslContext> tls = target.tls();
     Promise<Channel> ready = session.client().eventLoop().newPromise();
     ChannelFuture connect =
-        session.backend().handler(new Negotiation(settings, tls, ready)).connect(target.address());
+        session
+            .backend()
+            .option(ChannelOption.RECVBUF_ALLOCATOR, READS)
+            .handler(new Negotiation(settings, tls, ready))
+            .connect(target.address());
     connect.addListener(
         (ChannelFuture f) -> {
           if (f.isSuccess()) {
