@@ -65,12 +65,21 @@ final class BackendLogin extends ChannelInboundHandlerAdapter {
     this.ctx = ctx;
   }
 
-  /** The StartupMessage's parameters: the credential's user, the client's parameters, then ours. */
+  /**
+   * The StartupMessage's parameters: the credential's user, the client's parameters, then ours. The
+   * client's {@code user} and its protocol options ({@code _pq_.*}, which the broker declines) are
+   * left out.
+   */
   static Map<String, String> startupParameters(
       BackendSettings settings, Map<String, String> clientParameters) {
     Map<String, String> parameters = new LinkedHashMap<>();
     parameters.put("user", settings.username());
-    parameters.putAll(clientParameters);
+    clientParameters.forEach(
+        (name, value) -> {
+          if (!name.equals("user") && !name.startsWith("_pq_.")) {
+            parameters.put(name, value);
+          }
+        });
     parameters.putAll(settings.startupParameters()); // the credentials decide
     parameters.put("user", settings.username());
     return parameters;

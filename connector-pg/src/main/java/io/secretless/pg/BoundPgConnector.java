@@ -28,6 +28,7 @@ final class BoundPgConnector implements BoundConnector {
   private final ScramKeyCache scramKeys = new ScramKeyCache();
   private final Executor blocking;
   private final Optional<BackendPool> pool;
+  private final long handshakeTimerMillis;
 
   BoundPgConnector(
       ServiceConfig service,
@@ -38,6 +39,7 @@ final class BoundPgConnector implements BoundConnector {
     this.clientTls = clientTls;
     this.blocking = blocking;
     this.pool = pool;
+    this.handshakeTimerMillis = PgHandshake.handshakeTimerMillis(service);
   }
 
   /** The backend session pool, unless {@code pool: false}. */
@@ -98,6 +100,11 @@ final class BoundPgConnector implements BoundConnector {
 
   ServiceConfig service() {
     return service;
+  }
+
+  /** See {@link PgHandshake#handshakeTimerMillis}. */
+  long handshakeTimerMillis() {
+    return handshakeTimerMillis;
   }
 
   Optional<SslContext> clientTls() {

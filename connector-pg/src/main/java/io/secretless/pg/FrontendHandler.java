@@ -26,7 +26,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   private final Optional<SslContext> tls;
   private boolean encrypted;
   private boolean startupSeen;
-  private final java.util.Set<String> asked = new java.util.HashSet<>();
+  private boolean sslAsked;
+  private boolean gssAsked;
 
   /**
    * Not sharable; said directly because Netty's default answer looks the class up in a per-thread
@@ -54,7 +55,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
       case SSLRequest r -> sslRequest(ctx);
       case GSSENCRequest r -> {
-        encryptionRequest("GSSENCRequest");
+        gssAsked = encryptionRequest("GSSENCRequest", gssAsked);
         ctx.writeAndFlush(encode(ctx, SslResponse.NO));
         ctx.read();
       }
@@ -81,7 +82,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void sslRequest(ChannelHandlerContext ctx) {
-    encryptionRequest("SSLRequest");
+    sslAsked = encryptionRequest("SSLRequest", sslAsked);
     if (tls.isEmpty()) {
       ctx.writeAndFlush(encode(ctx, SslResponse.NO));
       ctx.read();
@@ -103,13 +104,15 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             });
   }
 
-  private void encryptionRequest(String what) {
+  /** Checks an encryption request against the ones before; returns true (now asked). */
+  private boolean encryptionRequest(String what, boolean askedBefore) {
     if (encrypted) {
       throw PgException.clientProtocol(what + " on an encrypted connection");
     }
-    if (!asked.add(what)) {
+    if (askedBefore) {
       throw PgException.clientProtocol("duplicate " + what);
     }
+    return true;
   }
 
   private static ByteBuf encode(ChannelHandlerContext ctx, SslResponse response) {

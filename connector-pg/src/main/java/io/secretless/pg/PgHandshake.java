@@ -86,13 +86,7 @@ final class PgHandshake {
    * close the connection without one, so the client learns why.
    */
   private void startTimer() {
-    long limit;
-    try {
-      limit = service.config().duration("handshakeTimeout").orElse(DEFAULT_TIMEOUT).toMillis();
-    } catch (RuntimeException e) {
-      limit = DEFAULT_TIMEOUT.toMillis(); // the loader reports a bad value
-    }
-    long millis = Math.max(limit * 9 / 10, limit - 1000);
+    long millis = connector.handshakeTimerMillis();
     timer =
         client
             .eventLoop()
@@ -107,6 +101,20 @@ final class PgHandshake {
                                 + " ms (handshakeTimeout)")),
                 millis,
                 TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * When {@link #startTimer} fails the login: at 90 % of the service's {@code handshakeTimeout}
+   * (default 30 s), at most 1 s before it. Depends only on the service: computed once.
+   */
+  static long handshakeTimerMillis(ServiceConfig service) {
+    long limit;
+    try {
+      limit = service.config().duration("handshakeTimeout").orElse(DEFAULT_TIMEOUT).toMillis();
+    } catch (RuntimeException e) {
+      limit = DEFAULT_TIMEOUT.toMillis(); // the loader reports a bad value
+    }
+    return Math.max(limit * 9 / 10, limit - 1000);
   }
 
   BoundPgConnector connector() {
@@ -135,18 +143,13 @@ final class PgHandshake {
 
   /** The client is logged in as far as it knows: find credentials, then log in to the backend. */
   void startup(StartupMessage startup) {
-    Map<String, String> parameters = new LinkedHashMap<>();
-    List<String> protocolOptions = new ArrayList<>();
-    startup
-        .parameters()
-        .forEach(
-            (name, value) -> {
-              if (name.startsWith("_pq_.")) {
-                protocolOptions.add(name);
-              } else if (!name.equals("user")) {
-                parameters.put(name, value);
-              }
-            });
+    Map<String, String> parameters = startup.parameters(); // filtered by startupParameters
+    List<String> protocolOptions = new ArrayList<>(0);
+    for (String name : parameters.keySet()) {
+      if (name.startsWith("_pq_.")) {
+        protocolOptions.add(name);
+      }
+    }
     if (startup.minorVersion() > 0 || !protocolOptions.isEmpty()) {
       writeToClient(new NegotiateProtocolVersion(0, protocolOptions));
     }
