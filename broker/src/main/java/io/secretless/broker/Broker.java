@@ -167,7 +167,7 @@ public final class Broker implements AutoCloseable {
               List.copyOf(services),
               connector.open(List.copyOf(services), context),
               !connector.sharesListener(),
-              transport,
+              transport.forAddress(services.getFirst().listenOn()),
               options.resolver(),
               blocking,
               metrics));

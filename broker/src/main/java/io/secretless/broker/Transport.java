@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * The event-loop transport, chosen by the {@value #ENV} environment variable ({@code io_uring},
  * {@code epoll} or {@code nio}; default {@link Kind#DEFAULT}). A native transport that does not
  * load here falls back to epoll (then NIO), with one log line at start-up giving the cause; an
- * unknown value is a start-up error. Unix socket listeners need a native transport.
+ * unknown value is a start-up error. Unix socket listeners need a native transport; on io_uring
+ * they run on an epoll event loop of their own (see {@link #forAddress}).
  */
 final class Transport implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Transport.class);
@@ -100,15 +101,43 @@ final class Transport implements AutoCloseable {
   }
 
   private final Kind kind;
+  private final int threads;
   private final EventLoopGroup group;
+  private Transport unixListeners; // io_uring only: made with the first unix listener
 
   /**
    * @param requested the value of {@value #ENV}
    * @throws BrokerException when {@code requested} names no transport
    */
   Transport(Optional<String> requested, int threads) {
-    this.kind = loadable(Kind.parse(requested));
+    this(loadable(Kind.parse(requested)), threads);
+  }
+
+  private Transport(Kind kind, int threads) {
+    this.kind = kind;
+    this.threads = threads;
     this.group = new MultiThreadIoEventLoopGroup(threads, ioHandler(kind));
+  }
+
+  /**
+   * The transport for a listener on {@code address} and the backend connections of its clients:
+   * this one, except unix sockets under io_uring, which get an epoll event loop group of their own.
+   * Netty 4.2.18's io_uring unix-socket channel ignores ALLOW_HALF_CLOSURE (its half-close check
+   * knows only TCP configs), so a client that shuts its output would be closed before the answer.
+   */
+  synchronized Transport forAddress(ListenAddress address) {
+    if (!(address instanceof ListenAddress.Unix) || kind != Kind.IO_URING) {
+      return this;
+    }
+    if (unixListeners == null) {
+      Kind fallback = loadable(Kind.EPOLL);
+      log.info(
+          "unix socket listeners run on {}: io_uring unix sockets in Netty do not support"
+              + " half-closure",
+          fallback.label());
+      unixListeners = new Transport(fallback, threads);
+    }
+    return unixListeners;
   }
 
   /** {@code wanted} if it loads, else epoll, else NIO; says once why. */
@@ -207,6 +236,13 @@ final class Transport implements AutoCloseable {
 
   @Override
   public void close() {
+    Transport unix;
+    synchronized (this) {
+      unix = unixListeners;
+    }
+    if (unix != null) {
+      unix.close();
+    }
     group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }

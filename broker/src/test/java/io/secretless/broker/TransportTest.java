@@ -10,10 +10,16 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.uring.IoUring;
 import io.secretless.config.ListenAddress;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
@@ -86,6 +92,34 @@ class TransportTest {
       s.shutdownOutput();
       assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
           .isEqualTo("ping\nbye\n");
+    }
+  }
+
+  @Test
+  void unixListenerUnderIoUringRunsOnEpollAndKeepsHalfClose(@TempDir Path dir) throws Exception {
+    logged.start();
+    listenerLog.addAppender(logged);
+    backend = new EchoBackend();
+    Path sock = dir.resolve("echo.sock");
+    broker =
+        Broker.start(
+            Fixtures.config(
+                Fixtures.tcpService("tcp", Fixtures.anyPort(), backend.port()),
+                Fixtures.tcpService("unix", new ListenAddress.Unix(sock), backend.port())),
+            Fixtures.options(),
+            Optional.of("io_uring"));
+
+    String tcpTransport = IoUring.isAvailable() ? "io_uring" : "epoll";
+    assertThat(logged.list)
+        .map(ILoggingEvent::getFormattedMessage)
+        .anyMatch(
+            m -> m.startsWith("service tcp: listening on ") && m.endsWith("(" + tcpTransport + ")"))
+        .anyMatch(m -> m.startsWith("service unix: listening on ") && m.endsWith("(epoll)"));
+    try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
+      ch.write(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)));
+      ch.shutdownOutput();
+      assertThat(new String(Channels.newInputStream(ch).readAllBytes(), StandardCharsets.US_ASCII))
+          .isEqualTo("pingbye\n");
     }
   }
 
