@@ -20,6 +20,7 @@ import io.secretless.warehouse.Rotation;
 import io.secretless.warehouse.WarehouseConfig;
 import io.secretless.warehouse.WarehouseNode;
 import io.secretless.warehouse.api.ApiServer;
+import io.secretless.warehouse.api.TlsMaterial;
 import io.secretless.warehouse.token.ClientRegistry;
 import java.net.URI;
 import java.nio.file.Path;
@@ -114,6 +115,45 @@ class WarehouseProviderIT {
           .message()
           .doesNotContain(settings.clientSecret().revealString());
       assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).isLessThan(15);
+    }
+  }
+
+  @Test
+  void anHttpsWarehouseFromAPrivateCaIsTrustedThroughTheCaBundleAndRefusedWithoutIt()
+      throws Exception {
+    Path tls = Path.of(WarehouseTokenHttpIT.env("SECRETLESS_IT_TLS_DIR"));
+    WarehouseConfig config =
+        WarehouseTokenHttpIT.warehouse(dir)
+            .withTls(
+                Optional.of(TlsMaterial.pem(tls.resolve("server.crt"), tls.resolve("server.key"))));
+    try (WarehouseNode node = WarehouseNode.open(config, "https://127.0.0.1:0");
+        ApiServer api = ApiServer.start(node, config)) {
+      assertThat(api.baseUrl()).startsWith("https://");
+      ClientRegistry.Registration broker = node.clients().create("broker-agent", Set.of());
+      store(node, "api-token", Map.of("value", SINGLE), Optional.empty());
+      node.sharing()
+          .grant(ADMIN, "api-token", Grant.agent("broker-agent"), Set.of(Permission.READ));
+      Map<String, String> env =
+          Map.of(
+              WarehouseSettings.URL, api.baseUrl(),
+              WarehouseSettings.CLIENT_ID, broker.agent().id(),
+              WarehouseSettings.CLIENT_SECRET, broker.clientSecret().revealString(),
+              WarehouseSettings.CA_BUNDLE, tls.resolve("ca.crt").toString());
+      try (WarehouseProvider provider = new WarehouseProvider(WarehouseSettings.from(env::get));
+          Secret s = provider.get("api-token")) {
+        assertThat(s.revealString()).isEqualTo(SINGLE);
+      }
+
+      try (WarehouseProvider provider = new WarehouseProvider(settings(api, broker))) {
+        assertThatThrownBy(() -> provider.get("api-token"))
+            .as("the JDK trust store does not know the test CA")
+            .isInstanceOf(CredentialException.class)
+            .hasMessageContaining("warehouse credential api-token")
+            .hasMessageContaining(WarehouseSettings.CA_BUNDLE)
+            .message()
+            .doesNotContain(broker.clientSecret().revealString())
+            .doesNotContain(SINGLE);
+      }
     }
   }
 
