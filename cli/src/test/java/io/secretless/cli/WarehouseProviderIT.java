@@ -20,11 +20,11 @@ import io.secretless.warehouse.Rotation;
 import io.secretless.warehouse.WarehouseConfig;
 import io.secretless.warehouse.WarehouseNode;
 import io.secretless.warehouse.api.ApiServer;
-import io.secretless.warehouse.api.TlsMaterial;
 import io.secretless.warehouse.token.ClientRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -121,24 +121,14 @@ class WarehouseProviderIT {
   @Test
   void anHttpsWarehouseFromAPrivateCaIsTrustedThroughTheCaBundleAndRefusedWithoutIt()
       throws Exception {
-    Path tls = Path.of(WarehouseTokenHttpIT.env("SECRETLESS_IT_TLS_DIR"));
-    WarehouseConfig config =
-        WarehouseTokenHttpIT.warehouse(dir)
-            .withTls(
-                Optional.of(TlsMaterial.pem(tls.resolve("server.crt"), tls.resolve("server.key"))));
+    WarehouseConfig config = WarehouseTokenHttpIT.httpsWarehouse(dir);
     try (WarehouseNode node = WarehouseNode.open(config, "https://127.0.0.1:0");
         ApiServer api = ApiServer.start(node, config)) {
       assertThat(api.baseUrl()).startsWith("https://");
-      ClientRegistry.Registration broker = node.clients().create("broker-agent", Set.of());
-      store(node, "api-token", Map.of("value", SINGLE), Optional.empty());
-      node.sharing()
-          .grant(ADMIN, "api-token", Grant.agent("broker-agent"), Set.of(Permission.READ));
-      Map<String, String> env =
-          Map.of(
-              WarehouseSettings.URL, api.baseUrl(),
-              WarehouseSettings.CLIENT_ID, broker.agent().id(),
-              WarehouseSettings.CLIENT_SECRET, broker.clientSecret().revealString(),
-              WarehouseSettings.CA_BUNDLE, tls.resolve("ca.crt").toString());
+      ClientRegistry.Registration broker = clientGrantedApiToken(node);
+      Map<String, String> env = new HashMap<>(settingsMap(api, broker));
+      Path ca = Path.of(WarehouseTokenHttpIT.env("SECRETLESS_IT_TLS_DIR"), "ca.crt");
+      env.put(WarehouseSettings.CA_BUNDLE, ca.toString());
       try (WarehouseProvider provider = new WarehouseProvider(WarehouseSettings.from(env::get));
           Secret s = provider.get("api-token")) {
         assertThat(s.revealString()).isEqualTo(SINGLE);
@@ -164,15 +154,7 @@ class WarehouseProviderIT {
     WarehouseConfig config = WarehouseTokenHttpIT.warehouse(dir);
     try (WarehouseNode node = WarehouseNode.open(config, "http://127.0.0.1:0");
         ApiServer api = ApiServer.start(node, config)) {
-      ClientRegistry.Registration agent = node.clients().create("broker-agent", Set.of());
-      store(node, "api-token", Map.of("value", SINGLE), Optional.empty());
-      node.sharing()
-          .grant(ADMIN, "api-token", Grant.agent("broker-agent"), Set.of(Permission.READ));
-      Map<String, String> props =
-          Map.of(
-              WarehouseSettings.URL, api.baseUrl(),
-              WarehouseSettings.CLIENT_ID, agent.agent().id(),
-              WarehouseSettings.CLIENT_SECRET, agent.clientSecret().revealString());
+      Map<String, String> props = settingsMap(api, clientGrantedApiToken(node));
       props.forEach(System::setProperty);
       try (Broker broker = broker(nginx)) {
         int proxy = ((ListenAddress.Tcp) broker.address("api")).port();
@@ -221,12 +203,23 @@ class WarehouseProviderIT {
   }
 
   private static WarehouseSettings settings(ApiServer api, ClientRegistry.Registration client) {
-    return WarehouseSettings.from(
-        Map.of(
-                WarehouseSettings.URL, api.baseUrl(),
-                WarehouseSettings.CLIENT_ID, client.agent().id(),
-                WarehouseSettings.CLIENT_SECRET, client.clientSecret().revealString())
-            ::get);
+    return WarehouseSettings.from(settingsMap(api, client)::get);
+  }
+
+  private static Map<String, String> settingsMap(
+      ApiServer api, ClientRegistry.Registration client) {
+    return Map.of(
+        WarehouseSettings.URL, api.baseUrl(),
+        WarehouseSettings.CLIENT_ID, client.agent().id(),
+        WarehouseSettings.CLIENT_SECRET, client.clientSecret().revealString());
+  }
+
+  /** Client {@code broker-agent}, granted read on {@code api-token} (value {@link #SINGLE}). */
+  private static ClientRegistry.Registration clientGrantedApiToken(WarehouseNode node) {
+    ClientRegistry.Registration client = node.clients().create("broker-agent", Set.of());
+    store(node, "api-token", Map.of("value", SINGLE), Optional.empty());
+    node.sharing().grant(ADMIN, "api-token", Grant.agent("broker-agent"), Set.of(Permission.READ));
+    return client;
   }
 
   private static Broker broker(int nginx) {
