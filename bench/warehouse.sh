@@ -32,8 +32,8 @@ stores=${STORES:-sqlite postgresql}
 command -v wrk >/dev/null || { echo "bench/warehouse.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
 JAVA_HOME=$("$root/scripts/java-home.sh")
 export JAVA_HOME
-# As ./secretless starts the server (parallel collector), with a bounded heap.
-java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC -Xmx512m)
+# As ./secretless starts the server (serial collector, Netty's leak detector off), with a bounded heap.
+java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC -Dio.netty.leakDetection.level=disabled -Xmx512m)
 work=$(mktemp -d /tmp/warehouse-bench.XXXXXX)
 server_pid=
 cleanup() {

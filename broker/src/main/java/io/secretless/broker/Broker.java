@@ -35,9 +35,9 @@ public final class Broker implements AutoCloseable {
   private volatile boolean draining;
   private AdminServer admin;
 
-  private Broker(BrokerOptions options) {
+  private Broker(BrokerOptions options, Optional<String> transport) {
     this.options = options;
-    this.transport = new Transport(options.eventLoopThreads());
+    this.transport = new Transport(transport, options.eventLoopThreads());
   }
 
   /**
@@ -45,12 +45,18 @@ public final class Broker implements AutoCloseable {
    *
    * @throws ConfigException when a service names a connector this build lacks or a connector
    *     rejects its config
-   * @throws BrokerException when the admin listener cannot bind
+   * @throws BrokerException when the admin listener cannot bind, or when the environment variable
+   *     {@value Transport#ENV} names no transport
    */
   public static Broker start(BrokerConfig config, BrokerOptions options) {
+    return start(config, options, Optional.ofNullable(System.getenv(Transport.ENV)));
+  }
+
+  /** {@link #start(BrokerConfig, BrokerOptions)} on the transport {@code transport} names. */
+  static Broker start(BrokerConfig config, BrokerOptions options, Optional<String> transport) {
     Map<String, Connector> connectors = byName(options.connectors());
     Map<Object, List<ServiceConfig>> groups = group(config, connectors);
-    Broker broker = new Broker(options);
+    Broker broker = new Broker(options, transport);
     try {
       broker.open(groups, connectors);
       options
@@ -161,7 +167,7 @@ public final class Broker implements AutoCloseable {
               List.copyOf(services),
               connector.open(List.copyOf(services), context),
               !connector.sharesListener(),
-              transport,
+              transport.forAddress(services.getFirst().listenOn()),
               options.resolver(),
               blocking,
               metrics));
@@ -175,6 +181,11 @@ public final class Broker implements AutoCloseable {
         .findFirst()
         .map(ServiceListener::boundAddress)
         .orElseThrow(() -> new BrokerException("no service named " + service));
+  }
+
+  /** The event-loop transport in use: io_uring, epoll or nio. */
+  String transportName() {
+    return transport.name();
   }
 
   /** The admin listener's address, if enabled. */

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -137,9 +136,7 @@ final class ServiceListener {
       bootstrap
           .option(ChannelOption.SO_REUSEADDR, true)
           .childOption(ChannelOption.TCP_NODELAY, true);
-      if (transport.name().equals("epoll")) {
-        bootstrap.childOption(EpollChannelOption.TCP_QUICKACK, true);
-      }
+      transport.quickAck(bootstrap);
     }
     ChannelFuture bound = bootstrap.bind(Transport.socketAddress(address)).awaitUninterruptibly();
     if (!bound.isSuccess()) {

@@ -24,6 +24,7 @@ import io.secretless.warehouse.token.ClientRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -117,6 +118,35 @@ class WarehouseProviderIT {
     }
   }
 
+  @Test
+  void anHttpsWarehouseFromAPrivateCaIsTrustedThroughTheCaBundleAndRefusedWithoutIt()
+      throws Exception {
+    WarehouseConfig config = WarehouseTokenHttpIT.httpsWarehouse(dir);
+    try (WarehouseNode node = WarehouseNode.open(config, "https://127.0.0.1:0");
+        ApiServer api = ApiServer.start(node, config)) {
+      assertThat(api.baseUrl()).startsWith("https://");
+      ClientRegistry.Registration broker = clientGrantedApiToken(node);
+      Map<String, String> env = new HashMap<>(settingsMap(api, broker));
+      Path ca = Path.of(WarehouseTokenHttpIT.env("SECRETLESS_IT_TLS_DIR"), "ca.crt");
+      env.put(WarehouseSettings.CA_BUNDLE, ca.toString());
+      try (WarehouseProvider provider = new WarehouseProvider(WarehouseSettings.from(env::get));
+          Secret s = provider.get("api-token")) {
+        assertThat(s.revealString()).isEqualTo(SINGLE);
+      }
+
+      try (WarehouseProvider provider = new WarehouseProvider(settings(api, broker))) {
+        assertThatThrownBy(() -> provider.get("api-token"))
+            .as("the JDK trust store does not know the test CA")
+            .isInstanceOf(CredentialException.class)
+            .hasMessageContaining("warehouse credential api-token")
+            .hasMessageContaining(WarehouseSettings.CA_BUNDLE)
+            .message()
+            .doesNotContain(broker.clientSecret().revealString())
+            .doesNotContain(SINGLE);
+      }
+    }
+  }
+
   /** The broker resolves {@code from: warehouse} per connection; nginx echoes the header. */
   @Test
   void curlThroughTheBrokerGetsAHeaderFromTheWarehouse() throws Exception {
@@ -124,15 +154,7 @@ class WarehouseProviderIT {
     WarehouseConfig config = WarehouseTokenHttpIT.warehouse(dir);
     try (WarehouseNode node = WarehouseNode.open(config, "http://127.0.0.1:0");
         ApiServer api = ApiServer.start(node, config)) {
-      ClientRegistry.Registration agent = node.clients().create("broker-agent", Set.of());
-      store(node, "api-token", Map.of("value", SINGLE), Optional.empty());
-      node.sharing()
-          .grant(ADMIN, "api-token", Grant.agent("broker-agent"), Set.of(Permission.READ));
-      Map<String, String> props =
-          Map.of(
-              WarehouseSettings.URL, api.baseUrl(),
-              WarehouseSettings.CLIENT_ID, agent.agent().id(),
-              WarehouseSettings.CLIENT_SECRET, agent.clientSecret().revealString());
+      Map<String, String> props = settingsMap(api, clientGrantedApiToken(node));
       props.forEach(System::setProperty);
       try (Broker broker = broker(nginx)) {
         int proxy = ((ListenAddress.Tcp) broker.address("api")).port();
@@ -181,12 +203,23 @@ class WarehouseProviderIT {
   }
 
   private static WarehouseSettings settings(ApiServer api, ClientRegistry.Registration client) {
-    return WarehouseSettings.from(
-        Map.of(
-                WarehouseSettings.URL, api.baseUrl(),
-                WarehouseSettings.CLIENT_ID, client.agent().id(),
-                WarehouseSettings.CLIENT_SECRET, client.clientSecret().revealString())
-            ::get);
+    return WarehouseSettings.from(settingsMap(api, client)::get);
+  }
+
+  private static Map<String, String> settingsMap(
+      ApiServer api, ClientRegistry.Registration client) {
+    return Map.of(
+        WarehouseSettings.URL, api.baseUrl(),
+        WarehouseSettings.CLIENT_ID, client.agent().id(),
+        WarehouseSettings.CLIENT_SECRET, client.clientSecret().revealString());
+  }
+
+  /** Client {@code broker-agent}, granted read on {@code api-token} (value {@link #SINGLE}). */
+  private static ClientRegistry.Registration clientGrantedApiToken(WarehouseNode node) {
+    ClientRegistry.Registration client = node.clients().create("broker-agent", Set.of());
+    store(node, "api-token", Map.of("value", SINGLE), Optional.empty());
+    node.sharing().grant(ADMIN, "api-token", Grant.agent("broker-agent"), Set.of(Permission.READ));
+    return client;
   }
 
   private static Broker broker(int nginx) {

@@ -74,10 +74,7 @@ class WarehouseTokenHttpIT {
       throws Exception {
     int nginx = Integer.parseInt(env("SECRETLESS_IT_NGINX_HTTP_PORT"));
     Path tls = Path.of(env("SECRETLESS_IT_TLS_DIR"));
-    WarehouseConfig config =
-        warehouse(dir)
-            .withTls(
-                Optional.of(TlsMaterial.pem(tls.resolve("server.crt"), tls.resolve("server.key"))));
+    WarehouseConfig config = httpsWarehouse(dir);
     try (WarehouseNode node = WarehouseNode.open(config, "https://127.0.0.1:0");
         ApiServer api = ApiServer.start(node, config)) {
       assertThat(api.baseUrl()).startsWith("https://");
@@ -106,6 +103,14 @@ class WarehouseTokenHttpIT {
             .doesNotContain(agent.clientSecret().revealString());
       }
     }
+  }
+
+  /** {@link #warehouse} serving https with the test servers' certificate (signed by their CA). */
+  static WarehouseConfig httpsWarehouse(Path dir) throws Exception {
+    Path tls = Path.of(env("SECRETLESS_IT_TLS_DIR"));
+    return warehouse(dir)
+        .withTls(
+            Optional.of(TlsMaterial.pem(tls.resolve("server.crt"), tls.resolve("server.key"))));
   }
 
   /** A warehouse with a fresh master key in {@code dir}, on a free port. */

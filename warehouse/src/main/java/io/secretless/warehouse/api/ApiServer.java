@@ -49,7 +49,11 @@ import org.slf4j.LoggerFactory;
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
 
-  /** A connection with no request in progress that sends nothing for this long is closed. */
+  /**
+   * A connection with no request in progress on which nothing is read or written for this long is
+   * closed: a keep-alive client has the whole timeout after its last response, however long that
+   * request took.
+   */
   static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
   /**
@@ -143,7 +147,7 @@ public final class ApiServer implements AutoCloseable {
                       return;
                     }
                     p.addLast(
-                        new IdleStateHandler(readTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                        new IdleStateHandler(0, 0, readTimeout.toMillis(), TimeUnit.MILLISECONDS));
                     var deadline = new RequestDeadline(requestTimeout);
                     p.addLast(deadline);
                     // No pipeline depth cap in the codec (it fails the connection without a

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -25,8 +26,9 @@ import io.netty.util.ReferenceCountUtil;
  * Incoming.TooLarge} and is read and dropped (up to {@link #DRAIN_LIMIT} more bytes, so the
  * connection stays usable and the client reads the 413 instead of a reset); past that, or when the
  * client waits for {@code 100 Continue}, the connection is closed after the 413. Anything the codec
- * cannot parse (400), and a request that does not arrive whole before its {@link RequestDeadline}
- * (408), is an {@link Incoming.Refused}, after which nothing more is read.
+ * cannot parse or whose Host header is missing or repeated (400), and a request that does not
+ * arrive whole before its {@link RequestDeadline} (408), is an {@link Incoming.Refused}, after
+ * which nothing more is read.
  */
 final class RequestAssembler extends ChannelInboundHandlerAdapter {
   /**
@@ -88,6 +90,12 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
     dropBody();
     discarding = false;
     discarded = 0;
+    String hostProblem = hostProblem(request);
+    if (hostProblem != null) {
+      broken = true;
+      ctx.fireChannelRead(new Incoming.Refused(400, "bad_request", hostProblem));
+      return;
+    }
     long length = HttpUtil.getContentLength(request, -1L);
     boolean expectsContinue = HttpUtil.is100ContinueExpected(request);
     if (length > maxBytes) {
@@ -143,6 +151,21 @@ final class RequestAssembler extends ChannelInboundHandlerAdapter {
       }
       discarding = false;
     }
+  }
+
+  /**
+   * RFC 9112 section 3.2: a server answers 400 to an HTTP/1.1 request without a Host header and to
+   * any request with more than one. Null when the request is fine.
+   */
+  private static String hostProblem(HttpRequest request) {
+    int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
+    if (hosts > 1) {
+      return "more than one Host header";
+    }
+    if (hosts == 0 && !request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+      return "missing Host header (HTTP/1.1 requires one)";
+    }
+    return null;
   }
 
   private void dropBody() {

@@ -153,6 +153,33 @@ class ApiServerTest {
   }
 
   @Test
+  void keepAliveClientGetsTheWholeReadTimeoutAfterASlowResponse() throws Exception {
+    // Its own server: a 1 s read timeout and a route that takes 1.8 s. Counted from the last read
+    // (the request), the timeout would close the connection at ~2 s, 0.2 s after the response;
+    // counted from the last byte either way, at ~2.8 s.
+    var slow =
+        ApiServer.start(
+            node,
+            config,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(5),
+            router ->
+                router.get(
+                    "/test/slow-response",
+                    ex -> {
+                      Thread.sleep(1800);
+                      ex.json(Map.of("slow", true));
+                    }));
+    try (slow;
+        var c = new RawHttp(slow.port())) {
+      assertThat(c.send(get("/test/slow-response")).read().status()).isEqualTo(200);
+      Thread.sleep(
+          500); // the idle gap is the input: 2.3 s after the request, 0.5 s after the reply
+      assertThat(c.send(get("/v1/health")).read().status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void pipelinedRequestsAreAnsweredInOrder() throws Exception {
     try (var c = connect()) {
       c.send(get("/test/slow") + get("/v1/nope") + get("/v1/health"));
@@ -206,6 +233,36 @@ class ApiServerTest {
       assertThat(r.status()).isEqualTo(400);
       assertThat(r.body()).contains("\"code\":\"bad_request\"").contains(reason);
       assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  static Stream<Arguments> badHost() {
+    return Stream.of(
+        arguments("GET /v1/health HTTP/1.1\r\n\r\n", "missing Host header"),
+        arguments(
+            "GET /v1/health HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "more than one Host header"),
+        arguments(
+            "GET /v1/health HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", "more than one Host header"));
+  }
+
+  @ParameterizedTest(name = "{1}")
+  @MethodSource("badHost")
+  void missingOrRepeatedHostGets400NamingTheProblemAndClose(String request, String reason)
+      throws Exception {
+    try (var c = connect()) {
+      RawHttp.Response r = c.send(request + get("/v1/health")).read();
+      assertThat(r.status()).isEqualTo(400);
+      assertThat(r.body()).contains("\"code\":\"bad_request\"").contains(reason);
+      assertThat(c.closedByServer()).isTrue();
+    }
+  }
+
+  @Test
+  void http10RequestWithoutHostIsServed() throws Exception {
+    try (var c = connect()) {
+      RawHttp.Response r = c.send("GET /v1/health HTTP/1.0\r\n\r\n").read();
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).contains("\"status\":\"ok\"");
     }
   }
 
