@@ -51,7 +51,7 @@ final class Transport implements AutoCloseable {
     NIO("nio");
 
     /** Used when {@value #ENV} is unset or empty (docs/BENCHMARKS.md, "io_uring vs epoll"). */
-    static final Kind DEFAULT = EPOLL;
+    static final Kind DEFAULT = IO_URING;
 
     private final String label;
 
@@ -110,7 +110,7 @@ final class Transport implements AutoCloseable {
    * @throws BrokerException when {@code requested} names no transport
    */
   Transport(Optional<String> requested, int threads) {
-    this(loadable(Kind.parse(requested)), threads);
+    this(loadable(Kind.parse(requested), requested.filter(v -> !v.isBlank()).isPresent()), threads);
   }
 
   private Transport(Kind kind, int threads) {
@@ -130,7 +130,7 @@ final class Transport implements AutoCloseable {
       return this;
     }
     if (unixListeners == null) {
-      Kind fallback = loadable(Kind.EPOLL);
+      Kind fallback = loadable(Kind.EPOLL, true);
       log.info(
           "unix socket listeners run on {}: io_uring unix sockets in Netty do not support"
               + " half-closure",
@@ -140,18 +140,23 @@ final class Transport implements AutoCloseable {
     return unixListeners;
   }
 
-  /** {@code wanted} if it loads, else epoll, else NIO; says once why. */
-  private static Kind loadable(Kind wanted) {
+  /**
+   * {@code wanted} if it loads, else epoll, else NIO; says once why: a warning when {@code wanted}
+   * was asked for, an info line when it is only the default (io_uring is often disabled, e.g. by
+   * container seccomp profiles, and epoll is then the expected choice).
+   */
+  private static Kind loadable(Kind wanted, boolean explicit) {
     Optional<Throwable> why = wanted.unavailability();
     if (why.isEmpty()) {
       return wanted;
     }
     Kind fallback = Kind.EPOLL.unavailability().isEmpty() ? Kind.EPOLL : Kind.NIO;
-    log.warn(
-        "transport {} is not available here ({}); using {} instead",
-        wanted.label(),
-        describe(why.get()),
-        fallback.label());
+    log.atLevel(explicit ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO)
+        .log(
+            "transport {} is not available here ({}); using {} instead",
+            wanted.label(),
+            describe(why.get()),
+            fallback.label());
     return fallback;
   }
 
