@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The event-loop transport, chosen by the {@value #ENV} environment variable ({@code io_uring},
@@ -69,8 +70,9 @@ final class Transport implements AutoCloseable {
       if (v.isEmpty()) {
         return DEFAULT;
       }
+      String wanted = v.toLowerCase(Locale.ROOT);
       for (Kind k : values()) {
-        if (k.label.equals(v.toLowerCase(Locale.ROOT))) {
+        if (k.label.equals(wanted)) {
           return k;
         }
       }
@@ -151,7 +153,7 @@ final class Transport implements AutoCloseable {
       return wanted;
     }
     Kind fallback = Kind.EPOLL.unavailability().isEmpty() ? Kind.EPOLL : Kind.NIO;
-    log.atLevel(explicit ? org.slf4j.event.Level.WARN : org.slf4j.event.Level.INFO)
+    log.atLevel(explicit ? Level.WARN : Level.INFO)
         .log(
             "transport {} is not available here ({}); using {} instead",
             wanted.label(),
@@ -179,10 +181,6 @@ final class Transport implements AutoCloseable {
 
   EventLoopGroup group() {
     return group;
-  }
-
-  Kind kind() {
-    return kind;
   }
 
   /** The name listeners report: io_uring, epoll or nio. */

@@ -76,7 +76,7 @@ final class BackendLogin extends ChannelInboundHandlerAdapter {
     parameters.put("user", settings.username());
     clientParameters.forEach(
         (name, value) -> {
-          if (!name.equals("user") && !name.startsWith("_pq_.")) {
+          if (!name.equals("user") && !StartupMessage.isProtocolOption(name)) {
             parameters.put(name, value);
           }
         });

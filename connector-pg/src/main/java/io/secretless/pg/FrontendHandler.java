@@ -55,7 +55,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
       }
       case SSLRequest r -> sslRequest(ctx);
       case GSSENCRequest r -> {
-        gssAsked = encryptionRequest("GSSENCRequest", gssAsked);
+        encryptionRequest("GSSENCRequest", gssAsked);
+        gssAsked = true;
         ctx.writeAndFlush(encode(ctx, SslResponse.NO));
         ctx.read();
       }
@@ -82,7 +83,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void sslRequest(ChannelHandlerContext ctx) {
-    sslAsked = encryptionRequest("SSLRequest", sslAsked);
+    encryptionRequest("SSLRequest", sslAsked);
+    sslAsked = true;
     if (tls.isEmpty()) {
       ctx.writeAndFlush(encode(ctx, SslResponse.NO));
       ctx.read();
@@ -104,15 +106,14 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             });
   }
 
-  /** Checks an encryption request against the ones before; returns true (now asked). */
-  private boolean encryptionRequest(String what, boolean askedBefore) {
+  /** Refuses an encryption request on an encrypted connection or a second one of its kind. */
+  private void encryptionRequest(String what, boolean askedBefore) {
     if (encrypted) {
       throw PgException.clientProtocol(what + " on an encrypted connection");
     }
     if (askedBefore) {
       throw PgException.clientProtocol("duplicate " + what);
     }
-    return true;
   }
 
   private static ByteBuf encode(ChannelHandlerContext ctx, SslResponse response) {

@@ -146,7 +146,7 @@ final class PgHandshake {
     Map<String, String> parameters = startup.parameters(); // filtered by startupParameters
     List<String> protocolOptions = new ArrayList<>(0);
     for (String name : parameters.keySet()) {
-      if (name.startsWith("_pq_.")) {
+      if (StartupMessage.isProtocolOption(name)) {
         protocolOptions.add(name);
       }
     }

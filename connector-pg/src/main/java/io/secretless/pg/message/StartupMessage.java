@@ -22,6 +22,11 @@ public record StartupMessage(int protocolVersion, Map<String, String> parameters
     parameters = Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
   }
 
+  /** Whether {@code name} is a protocol option ({@code _pq_.*}) rather than a session parameter. */
+  public static boolean isProtocolOption(String name) {
+    return name.startsWith("_pq_.");
+  }
+
   public int majorVersion() {
     return protocolVersion >>> 16;
   }
