@@ -106,6 +106,11 @@ final class ClientSession implements ConnectorSession {
   }
 
   @Override
+  public boolean invalidateCredentials(ServiceConfig service) {
+    return resolver.invalidate(service);
+  }
+
+  @Override
   public Bootstrap backend() {
     return new Bootstrap()
         .group(client.eventLoop())

@@ -82,7 +82,8 @@ class WarehouseProviderIT {
               "broker-agent",
               Secret.of("Wrong-Secret-Canary-0b4"),
               Optional.empty(),
-              java.time.Duration.ofSeconds(5));
+              java.time.Duration.ofSeconds(5),
+              java.time.Duration.ZERO);
       try (WarehouseProvider provider = new WarehouseProvider(wrongSecret)) {
         assertThatThrownBy(() -> provider.get("team:api-token"))
             .isInstanceOf(CredentialException.class)

@@ -6,16 +6,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as written in secretless.yml: {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h30m}.
+ * Durations as written in secretless.yml (and in the broker's duration-valued environment
+ * variables): {@code 500ms}, {@code 10s}, {@code 2m}, {@code 1h30m}.
  */
-final class Durations {
+public final class Durations {
   private static final Pattern PART = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-  static final String EXPECTED = "a duration such as 500ms, 10s, 2m or 1h30m";
+  public static final String EXPECTED = "a duration such as 500ms, 10s, 2m or 1h30m";
 
   private Durations() {}
 
   /** The duration, or empty when {@code text} is not one; a bare {@code 0} is zero. */
-  static Optional<Duration> parse(String text) {
+  public static Optional<Duration> parse(String text) {
     if (text.equals("0")) {
       return Optional.of(Duration.ZERO);
     }

@@ -24,6 +24,17 @@ public interface ConnectorSession {
   CompletableFuture<Credentials> credentials(ServiceConfig service);
 
   /**
+   * The backend refused the credentials {@link #credentials} gave (a wrong password, say): drops
+   * the copies a caching provider keeps of them. True when one came from such a cache, so that
+   * resolving again may give a newer value (a rotation the cache had not seen yet): then retry the
+   * login once with fresh credentials, never more. False when nothing is cached (the default): fail
+   * as usual.
+   */
+  default boolean invalidateCredentials(ServiceConfig service) {
+    return false;
+  }
+
+  /**
    * A bootstrap for the backend connection on the client's event loop, with the service's connect
    * timeout, TCP_NODELAY and auto-read off. Add a handler and connect.
    */

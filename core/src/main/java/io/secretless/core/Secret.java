@@ -64,6 +64,12 @@ public final class Secret implements AutoCloseable {
     return chars;
   }
 
+  /** An independent copy: destroying either one leaves the other intact. */
+  public Secret copy() {
+    checkAlive();
+    return new Secret(value.clone());
+  }
+
   /** Length in bytes (not secret: it is visible on the wire anyway). */
   public int length() {
     return value.length;

@@ -32,4 +32,15 @@ public interface CredentialProvider {
   default boolean blocks() {
     return true;
   }
+
+  /**
+   * A backend refused the value this provider gave for {@code id}: drop any copy of it the provider
+   * keeps, so that the next {@link #get} fetches it anew. Answers whether the provider caches
+   * values: then a fetch now may bring a value the cache had not seen yet (a rotation), and the
+   * caller may retry once with it. The default caches nothing, so every get already fetches and a
+   * retry would only repeat the refusal.
+   */
+  default boolean invalidate(String id) {
+    return false;
+  }
 }

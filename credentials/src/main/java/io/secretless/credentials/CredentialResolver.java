@@ -59,6 +59,23 @@ public final class CredentialResolver {
     return false;
   }
 
+  /**
+   * A backend refused the service's credentials: drops the cached copies of its provider-fetched
+   * values ({@link CredentialProvider#invalidate}). True when a provider of one of them caches
+   * values, so that resolving again may give newer ones (a rotation the cache had not seen): worth
+   * one retry, never more.
+   */
+  public boolean invalidate(ServiceConfig service) {
+    boolean cached = false;
+    for (CredentialRef ref : service.credentials().values()) {
+      if (ref instanceof CredentialRef.FromProvider from) {
+        CredentialProvider provider = providers.get(from.provider());
+        cached |= provider != null && provider.invalidate(from.id());
+      }
+    }
+    return cached;
+  }
+
   /** The service's credentials; blocks where {@link #blocks} says so. */
   public Credentials resolve(ServiceConfig service) {
     Map<String, Secret> values = new LinkedHashMap<>();

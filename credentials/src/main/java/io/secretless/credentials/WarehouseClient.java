@@ -14,7 +14,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -55,16 +54,7 @@ final class WarehouseClient implements AutoCloseable {
     Secret secret = settings.clientSecret();
     this.tokens =
         new OAuth2TokenSource(
-            oauth, new NimbusTokenEndpoint(oauth, () -> copy(secret)), Thread.ofVirtual()::start);
-  }
-
-  private static Secret copy(Secret secret) {
-    byte[] bytes = secret.reveal();
-    try {
-      return Secret.of(bytes);
-    } finally {
-      Arrays.fill(bytes, (byte) 0);
-    }
+            oauth, new NimbusTokenEndpoint(oauth, secret::copy), Thread.ofVirtual()::start);
   }
 
   /** {@code id} is the whole {@code get:} text, for messages. */

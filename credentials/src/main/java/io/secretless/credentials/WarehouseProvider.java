@@ -2,6 +2,7 @@ package io.secretless.credentials;
 
 import io.secretless.core.Secret;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -11,9 +12,13 @@ import java.util.function.Supplier;
  * <p>{@code get: NAME} is a single-field credential's value; {@code get: NAME#field} one field of a
  * multi-field credential (the part after the last {@code #}). NAME may also be the credential's id.
  *
- * <p>Every {@link #get} asks the warehouse: values are never cached here, so each connection's
- * fetch is in the warehouse's audit log and a rotation applies to the next connection. The access
- * token is cached and renewed by an {@link io.secretless.credentials.oauth2.OAuth2TokenSource}.
+ * <p>By default every {@link #get} asks the warehouse: each connection's fetch is in the
+ * warehouse's audit log and a rotation applies to the next connection. With a cache ttl ({@link
+ * WarehouseSettings#cacheTtl()}) values are served from a {@link ValueCache}: fewer fetches, and
+ * new connections outlive a warehouse outage for up to half the ttl; a value a backend refuses is
+ * dropped by {@link #invalidate}, so the connector's one retry fetches the rotated value. The
+ * access token is cached and renewed by an {@link
+ * io.secretless.credentials.oauth2.OAuth2TokenSource}.
  *
  * <p>The environment is read at the first {@link #get}, so a broker with no {@code from: warehouse}
  * service never needs it. It {@linkplain #blocks() blocks}: each get is an HTTP request.
@@ -22,6 +27,7 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
   private final Supplier<WarehouseSettings> settings;
   private final Object lock = new Object();
   private WarehouseClient client; // guarded by lock
+  private ValueCache cache; // guarded by lock; null when values are not cached
 
   public WarehouseProvider() {
     this(WarehouseSettings::fromEnvironment);
@@ -50,7 +56,20 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
       throw new CredentialException(
           "warehouse credential '" + id + "': use get: NAME or get: NAME#field");
     }
-    return client().secret(id, name, Optional.ofNullable(field));
+    WarehouseClient client = client();
+    Function<String, Secret> fetch = ignored -> client.secret(id, name, Optional.ofNullable(field));
+    ValueCache values = cache();
+    return values == null ? fetch.apply(id) : values.get(id, fetch);
+  }
+
+  /** Drops the cached value of {@code id}; true when values are cached at all. */
+  @Override
+  public boolean invalidate(String id) {
+    ValueCache values = cache();
+    if (values != null) {
+      values.invalidate(id);
+    }
+    return values != null;
   }
 
   @Override
@@ -61,9 +80,19 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
   private WarehouseClient client() {
     synchronized (lock) {
       if (client == null) {
-        client = new WarehouseClient(settings.get());
+        WarehouseSettings s = settings.get();
+        client = new WarehouseClient(s);
+        if (s.cacheTtl().isPositive()) {
+          cache = new ValueCache(s.cacheTtl(), System::nanoTime, Thread.ofVirtual()::start);
+        }
       }
       return client;
+    }
+  }
+
+  private ValueCache cache() {
+    synchronized (lock) {
+      return cache;
     }
   }
 
@@ -72,6 +101,9 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
     synchronized (lock) {
       if (client != null) {
         client.close();
+      }
+      if (cache != null) {
+        cache.close();
       }
     }
   }

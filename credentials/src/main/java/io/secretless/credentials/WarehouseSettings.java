@@ -2,6 +2,7 @@ package io.secretless.credentials;
 
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
+import io.secretless.config.Durations;
 import io.secretless.core.Secret;
 import io.secretless.credentials.oauth2.CaBundle;
 import java.io.IOException;
@@ -26,18 +27,27 @@ import java.util.function.Function;
  *       file {@code secretless warehouse init} writes to {@code .secretless/admin-client.json});
  *       {@value #URL} wins over the file's {@code url};
  *   <li>{@value #CA_BUNDLE} — a PEM file of the CAs an https warehouse's certificate chains to,
- *       instead of the JDK trust store.
+ *       instead of the JDK trust store;
+ *   <li>{@value #CACHE_TTL} — how long a fetched value may serve other connections ({@code 30s},
+ *       {@code 5m}; default {@code 0}: never cached, every connection fetches).
  * </ul>
  *
  * @param timeout connect and read timeout of each request to the warehouse
+ * @param cacheTtl how long a fetched value is served; zero: values are not cached
  */
 public record WarehouseSettings(
-    URI url, String clientId, Secret clientSecret, Optional<CaBundle> caBundle, Duration timeout) {
+    URI url,
+    String clientId,
+    Secret clientSecret,
+    Optional<CaBundle> caBundle,
+    Duration timeout,
+    Duration cacheTtl) {
   public static final String URL = "SECRETLESS_WAREHOUSE_URL";
   public static final String CLIENT_ID = "SECRETLESS_WAREHOUSE_CLIENT_ID";
   public static final String CLIENT_SECRET = "SECRETLESS_WAREHOUSE_CLIENT_SECRET";
   public static final String CLIENT_FILE = "SECRETLESS_WAREHOUSE_CLIENT_FILE";
   public static final String CA_BUNDLE = "SECRETLESS_WAREHOUSE_CA_BUNDLE";
+  public static final String CACHE_TTL = "SECRETLESS_WAREHOUSE_CACHE_TTL";
   public static final String DEFAULT_URL = "http://127.0.0.1:8200";
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -81,7 +91,13 @@ public record WarehouseSettings(
     String fileUrl = fromFile.get("url") instanceof String u && !u.isBlank() ? u : DEFAULT_URL;
     URI url = parseUrl(value(env, URL).orElse(fileUrl));
     Optional<CaBundle> ca = value(env, CA_BUNDLE).map(p -> caBundle(url, p));
-    return new WarehouseSettings(url, id.get(), Secret.of(secret.get()), ca, DEFAULT_TIMEOUT);
+    Duration ttl = value(env, CACHE_TTL).map(WarehouseSettings::cacheTtl).orElse(Duration.ZERO);
+    return new WarehouseSettings(url, id.get(), Secret.of(secret.get()), ca, DEFAULT_TIMEOUT, ttl);
+  }
+
+  /** These settings with values cached for {@code ttl} (zero: not cached). */
+  public WarehouseSettings withCacheTtl(Duration ttl) {
+    return new WarehouseSettings(url, clientId, clientSecret, caBundle, timeout, ttl);
   }
 
   /** The environment of this process, then system properties of the same names. */
@@ -134,6 +150,20 @@ public record WarehouseSettings(
       throw new CredentialException(
           "warehouse provider: warehouse URL '" + text + "' (" + URL + ") is not a valid URL");
     }
+  }
+
+  private static Duration cacheTtl(String text) {
+    return Durations.parse(text)
+        .orElseThrow(
+            () ->
+                new CredentialException(
+                    "warehouse provider: "
+                        + CACHE_TTL
+                        + " must be "
+                        + Durations.EXPECTED
+                        + " (or 0: no cache), got '"
+                        + text
+                        + "'"));
   }
 
   private static CaBundle caBundle(URI url, String path) {

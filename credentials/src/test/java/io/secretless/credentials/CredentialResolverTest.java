@@ -63,6 +63,38 @@ class CredentialResolverTest {
   }
 
   @Test
+  void invalidateAsksEveryProviderOfTheServiceAndSaysWhetherOneCaches() {
+    List<String> invalidated = new java.util.ArrayList<>();
+    CredentialProvider caching =
+        new CredentialProvider() {
+          @Override
+          public String name() {
+            return "cache";
+          }
+
+          @Override
+          public Secret get(String id) {
+            return Secret.of("Cached-Canary-3b1");
+          }
+
+          @Override
+          public boolean invalidate(String id) {
+            invalidated.add(id);
+            return true;
+          }
+        };
+    var withCache = new CredentialResolver(List.of(new EnvProvider(Map.of()), caching));
+    ServiceConfig cached = service(literalHostAnd("password", from("cache", "db#password")));
+    assertThat(withCache.invalidate(cached)).isTrue();
+    assertThat(invalidated).containsExactly("db#password");
+
+    ServiceConfig uncached = service(literalHostAnd("password", from("env", "DB_PASSWORD")));
+    assertThat(withCache.invalidate(uncached)).as("env caches nothing: no retry").isFalse();
+    assertThat(resolver.invalidate(service(literalHostAnd("password", from("nowhere", "x")))))
+        .isFalse();
+  }
+
+  @Test
   void envNeverBlocksFileAndProvidersThatDoNotSayDo() {
     assertThat(new EnvProvider().blocks()).isFalse();
     assertThat(new FileProvider().blocks()).isTrue();

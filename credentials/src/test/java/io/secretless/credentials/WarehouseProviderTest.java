@@ -82,7 +82,8 @@ class WarehouseProviderTest {
             "broker",
             Secret.of(CLIENT_SECRET),
             Optional.empty(),
-            Duration.ofSeconds(1)));
+            Duration.ofSeconds(1),
+            Duration.ZERO));
   }
 
   @Test

@@ -33,6 +33,22 @@ class WarehouseSettingsTest {
   }
 
   @Test
+  void theCacheTtlIsOffByDefaultAndADurationWhenSetAndABadOneIsNamed() {
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of(WarehouseSettings.CLIENT_ID, "broker", WarehouseSettings.CLIENT_SECRET, CANARY));
+    assertThat(WarehouseSettings.from(env::get).cacheTtl()).isZero();
+    env.put(WarehouseSettings.CACHE_TTL, "1m30s");
+    assertThat(WarehouseSettings.from(env::get).cacheTtl()).hasSeconds(90);
+    env.put(WarehouseSettings.CACHE_TTL, "ten minutes");
+    assertThatThrownBy(() -> WarehouseSettings.from(env::get))
+        .isInstanceOf(CredentialException.class)
+        .hasMessage(
+            "warehouse provider: SECRETLESS_WAREHOUSE_CACHE_TTL must be a duration such as 500ms,"
+                + " 10s, 2m or 1h30m (or 0: no cache), got 'ten minutes'");
+  }
+
+  @Test
   void theClientFileThatWarehouseInitWritesWithItsUrlUnlessTheEnvironmentNamesOne()
       throws IOException {
     Path file = dir.resolve("admin-client.json");
