@@ -41,7 +41,7 @@ class WarehouseProviderIT {
   private static final String SINGLE = "Single-Value-Canary-71c";
   private static final String FIELD = "Field-Value-Canary-a93";
   private static final String NOT_GRANTED = "Not-Granted-Canary-2e8";
-  private static final Caller ADMIN = new Caller("it-admin", Set.of(Caller.ADMIN_ROLE), "it", "it");
+  static final Caller ADMIN = new Caller("it-admin", Set.of(Caller.ADMIN_ROLE), "it", "it");
 
   @TempDir Path dir;
 
@@ -195,7 +195,7 @@ class WarehouseProviderIT {
         .doesNotContain(NOT_GRANTED);
   }
 
-  private static void store(
+  static void store(
       WarehouseNode node, String name, Map<String, String> data, Optional<Instant> expires) {
     node.warehouse()
         .store(
@@ -207,8 +207,7 @@ class WarehouseProviderIT {
     return WarehouseSettings.from(settingsMap(api, client)::get);
   }
 
-  private static Map<String, String> settingsMap(
-      ApiServer api, ClientRegistry.Registration client) {
+  static Map<String, String> settingsMap(ApiServer api, ClientRegistry.Registration client) {
     return Map.of(
         WarehouseSettings.URL, api.baseUrl(),
         WarehouseSettings.CLIENT_ID, client.agent().id(),
