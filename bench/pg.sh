@@ -48,13 +48,8 @@ if [ -z "$pgb_port" ] || ! PGCONNECT_TIMEOUT=3 "$bin/psql" "host=127.0.0.1 port=
 fi
 
 # A pgbench database (scale 1) the test user may read.
-admin=("$bin/psql" -h "$SECRETLESS_IT_PG_SOCKET_DIR" -p "$pg_port" -U postgres -v ON_ERROR_STOP=1 -q)
-if [ "$("${admin[@]}" -d postgres -Atc "select count(*) from pg_database where datname='benchdb'")" = 0 ]; then
-  echo "bench: creating benchdb (pgbench -i -s 1)" >&2
-  "${admin[@]}" -d postgres -c 'CREATE DATABASE benchdb'
-  "$bin/pgbench" -h "$SECRETLESS_IT_PG_SOCKET_DIR" -p "$pg_port" -U postgres -i -s 1 -q benchdb >/dev/null 2>&1
-  "${admin[@]}" -d benchdb -c 'GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC'
-fi
+source "$root/bench/benchdb.sh"
+ensure_benchdb
 
 # The broker, from the CLI, with two services: pg-bench (-> PostgreSQL) and pg-idle (-> pgbouncer).
 b_port=$(free_port); i_port=$(free_port); a_port=$(free_port)
