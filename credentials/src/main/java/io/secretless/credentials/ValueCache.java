@@ -125,15 +125,27 @@ final class ValueCache implements AutoCloseable {
         () -> {
           try {
             load(id, fetch, mine).destroy();
+          } catch (CredentialException e) {
+            if (e.refused()) { // revoked, deleted, expired: a verdict, not an outage
+              invalidate(id);
+              log.warn("{}; dropped from the cache", e.getMessage());
+              return;
+            }
+            keepServing(entry, e);
           } catch (RuntimeException e) {
-            entry.refreshAfter = clock.getAsLong() + RETRY_NANOS;
-            long left = Math.max(0, entry.fetched + ttlNanos - clock.getAsLong());
-            log.warn(
-                "{}; the cached value serves {} s more, until its ttl ends",
-                e.getMessage(),
-                left / 1_000_000_000L);
+            keepServing(entry, e);
           }
         });
+  }
+
+  /** A re-fetch failed for want of the store: the cached value serves on until its ttl ends. */
+  private void keepServing(Entry entry, RuntimeException e) {
+    entry.refreshAfter = clock.getAsLong() + RETRY_NANOS;
+    long left = Math.max(0, entry.fetched + ttlNanos - clock.getAsLong());
+    log.warn(
+        "{}; the cached value serves {} s more, until its ttl ends",
+        e.getMessage(),
+        left / 1_000_000_000L);
   }
 
   /** Drops the value of {@code id}; a fetch of it under way will not cache what it gets. */

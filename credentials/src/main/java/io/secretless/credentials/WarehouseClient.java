@@ -9,6 +9,7 @@ import io.secretless.credentials.oauth2.NimbusTokenEndpoint;
 import io.secretless.credentials.oauth2.OAuth2Settings;
 import io.secretless.credentials.oauth2.OAuth2Token;
 import io.secretless.credentials.oauth2.OAuth2TokenSource;
+import io.secretless.credentials.oauth2.TokenEndpointException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -69,14 +70,15 @@ final class WarehouseClient implements AutoCloseable {
     return switch (response.getStatusCode()) {
       case 200 -> value(id, name, field, response);
       case 401 ->
-          throw fail(id, "the warehouse refused the access token of client " + settings.clientId());
+          throw refused(
+              id, "the warehouse refused the access token of client " + settings.clientId());
       case 403 ->
-          throw fail(
+          throw refused(
               id,
               "not granted to client " + settings.clientId() + " (grant it read on " + name + ")");
       case 404 ->
-          throw fail(id, "no credential " + name + " in the warehouse at " + settings.url());
-      case 410 -> throw fail(id, "credential " + name + " has expired; rotate it");
+          throw refused(id, "no credential " + name + " in the warehouse at " + settings.url());
+      case 410 -> throw refused(id, "credential " + name + " has expired; rotate it");
       default ->
           throw fail(
               id,
@@ -94,7 +96,7 @@ final class WarehouseClient implements AutoCloseable {
           .token()
           .get(settings.timeout().multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new CredentialException(
+      String message =
           "warehouse credential "
               + id
               + ": no access token for client "
@@ -102,7 +104,11 @@ final class WarehouseClient implements AutoCloseable {
               + " from "
               + settings.tokenUrl()
               + ": "
-              + e.getCause().getMessage());
+              + e.getCause().getMessage();
+      // invalid_client and other 4xx answers are the token endpoint's verdict, not an outage.
+      throw e.getCause() instanceof TokenEndpointException t && !t.retryable()
+          ? CredentialException.refused(message)
+          : new CredentialException(message);
     } catch (TimeoutException e) {
       throw fail(id, "the token endpoint " + settings.tokenUrl() + " did not answer in time");
     } catch (InterruptedException e) {
@@ -156,7 +162,7 @@ final class WarehouseClient implements AutoCloseable {
       if (field.isPresent() && fields.get(field.get()) instanceof String v) {
         return Secret.of(v);
       }
-      throw fail(
+      throw refused(
           id,
           "credential "
               + name
@@ -168,7 +174,7 @@ final class WarehouseClient implements AutoCloseable {
               + "#FIELD");
     }
     if (field.isPresent() && single instanceof String) {
-      throw fail(id, "credential " + name + " has a single field: use get: " + name);
+      throw refused(id, "credential " + name + " has a single field: use get: " + name);
     }
     throw fail(
         id, "the warehouse at " + settings.url() + " answered with a body that is not a secret");
@@ -193,6 +199,11 @@ final class WarehouseClient implements AutoCloseable {
 
   private static CredentialException fail(String id, String why) {
     return new CredentialException("warehouse credential " + id + ": " + why);
+  }
+
+  /** The warehouse's verdict (not granted, deleted, expired, ...), not an outage. */
+  private static CredentialException refused(String id, String why) {
+    return CredentialException.refused("warehouse credential " + id + ": " + why);
   }
 
   @Override

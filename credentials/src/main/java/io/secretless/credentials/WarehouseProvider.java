@@ -27,7 +27,9 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
   private final Supplier<WarehouseSettings> settings;
   private final Object lock = new Object();
   private WarehouseClient client; // guarded by lock
-  private ValueCache cache; // guarded by lock; null when values are not cached
+  // Set under lock with the client; read without it, so the event loop never waits for the lock
+  // (held while the first get creates the client, which may read the client file).
+  private volatile ValueCache cache; // null when values are not cached
 
   public WarehouseProvider() {
     this(WarehouseSettings::fromEnvironment);
@@ -102,9 +104,7 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
   }
 
   private ValueCache cache() {
-    synchronized (lock) {
-      return cache;
-    }
+    return cache;
   }
 
   @Override

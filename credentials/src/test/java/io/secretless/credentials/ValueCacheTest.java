@@ -127,6 +127,18 @@ class ValueCacheTest {
   }
 
   @Test
+  void aReFetchTheStoreRefusesDropsTheValueAtOnce() {
+    get();
+    failure = CredentialException.refused("warehouse credential db#password: not granted to x");
+    advance(Duration.ofSeconds(31));
+    assertThat(get()).as("served while the re-fetch runs").isEqualTo("Value-One-Canary");
+    assertThatThrownBy(this::get)
+        .as("the grant was revoked: no more copies, though the ttl has 29 s left")
+        .isInstanceOf(CredentialException.class)
+        .hasMessageContaining("not granted");
+  }
+
+  @Test
   void anExpiredValueIsFetchedAgainOnTheCallersThread() {
     get();
     current = "Value-Two-Canary";

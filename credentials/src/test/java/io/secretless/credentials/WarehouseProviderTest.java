@@ -137,4 +137,28 @@ class WarehouseProviderTest {
           .doesNotContain(CLIENT_SECRET);
     }
   }
+
+  @Test
+  void refusalsAreVerdictsAndOutagesAreNot() {
+    try (WarehouseProvider provider = provider()) {
+      for (int code : new int[] {403, 404, 410}) {
+        status = code;
+        body = "{\"error\":{\"code\":\"x\",\"message\":\"x\"}}";
+        assertThatThrownBy(() -> provider.get("db"))
+            .as("HTTP %d", code)
+            .isInstanceOfSatisfying(
+                CredentialException.class, e -> assertThat(e.refused()).isTrue());
+      }
+      status = 503;
+      assertThatThrownBy(() -> provider.get("db"))
+          .isInstanceOfSatisfying(
+              CredentialException.class, e -> assertThat(e.refused()).isFalse());
+      delay = Duration.ofSeconds(2);
+      status = 200;
+      assertThatThrownBy(() -> provider.get("db"))
+          .as("timed out")
+          .isInstanceOfSatisfying(
+              CredentialException.class, e -> assertThat(e.refused()).isFalse());
+    }
+  }
 }
