@@ -54,7 +54,9 @@ class WarehouseCacheRetryIT {
   @AfterEach
   void stopWarehouse() throws Exception {
     props.keySet().forEach(System::clearProperty);
-    api.close();
+    if (api != null) {
+      api.close();
+    }
     node.close();
   }
 
@@ -88,6 +90,27 @@ class WarehouseCacheRetryIT {
       assertThat(out).as("passed on after the one retry").startsWith("HTTP/1.1 401");
       assertThat(fetches()).isEqualTo(fetched + 1);
       assertThat(retries(broker, "credential_retry")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aRefetchThatFailsGivesTheClientA502NamingTheWarehouseNotAHang() throws Exception {
+    try (Broker broker = brokerWithCacheTtl("10m")) {
+      assertThat(curl(broker, "/")).isEqualTo("auth=Bearer token-1\n");
+      String url = api.baseUrl();
+      api.close();
+      api = null;
+
+      String out = curl(broker, "-i", "/only-token-2");
+      assertThat(out)
+          .startsWith("HTTP/1.1 502")
+          .contains("warehouse credential api-token")
+          .contains(url)
+          .doesNotContain("token-1");
+      assertThat(retries(broker, "credentials_error")).isEqualTo(1);
+      assertThat(retries(broker, "credential_retry"))
+          .as("the retry began; resolving its credentials failed")
+          .isEqualTo(1);
     }
   }
 
