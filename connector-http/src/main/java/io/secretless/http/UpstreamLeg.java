@@ -48,10 +48,10 @@ final class UpstreamLeg {
       UpstreamPool pool,
       ConnectionCredentials credentials) {
     this.proxy = proxy;
-    this.credentials = credentials;
     this.metrics = metrics;
     this.session = session;
     this.pool = pool;
+    this.credentials = credentials;
     this.client = session.client();
   }
 
