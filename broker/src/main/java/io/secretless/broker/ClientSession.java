@@ -16,6 +16,7 @@ import io.secretless.connector.ConnectorSession;
 import io.secretless.connector.FailureReason;
 import io.secretless.credentials.CredentialResolver;
 import io.secretless.credentials.Credentials;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -88,21 +89,22 @@ final class ClientSession implements ConnectorSession {
   }
 
   /**
-   * On a virtual thread when a provider involved may block; else right here, on the caller's thread
-   * (the event loop), which spares the connection a hand-over to another thread and back. A failure
-   * has the same shape either way: the future fails with a {@link CompletionException} around the
-   * {@link io.secretless.credentials.CredentialException}.
+   * Right here, on the caller's thread (the event loop), when every value is at hand (literal, env,
+   * a cached warehouse value), which spares the connection a hand-over to another thread and back;
+   * else on a virtual thread. A failure has the same shape either way: the future fails with a
+   * {@link CompletionException} around the {@link io.secretless.credentials.CredentialException}.
    */
   @Override
   public CompletableFuture<Credentials> credentials(ServiceConfig service) {
-    if (resolver.blocks(service)) {
-      return CompletableFuture.supplyAsync(() -> resolver.resolve(service), blocking);
-    }
     try {
-      return CompletableFuture.completedFuture(resolver.resolve(service));
+      Optional<Credentials> now = resolver.resolveWithoutBlocking(service);
+      if (now.isPresent()) {
+        return CompletableFuture.completedFuture(now.get());
+      }
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(new CompletionException(e));
     }
+    return CompletableFuture.supplyAsync(() -> resolver.resolve(service), blocking);
   }
 
   @Override

@@ -199,7 +199,7 @@ class WarehouseProviderIT {
         .doesNotContain(NOT_GRANTED);
   }
 
-  private static void store(
+  static void store(
       WarehouseNode node, String name, Map<String, String> data, Optional<Instant> expires) {
     node.warehouse()
         .store(

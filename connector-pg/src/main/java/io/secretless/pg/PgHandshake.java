@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One client connection from accept to relay: the client's StartupMessage, the credentials, the
@@ -35,6 +37,7 @@ import java.util.concurrent.TimeUnit;
  * then changed only by tasks queued on that loop.
  */
 final class PgHandshake {
+  private static final Logger log = LoggerFactory.getLogger(PgHandshake.class);
   static final String FRONTEND_DECODER = "pg-frontend-decoder";
   static final String FRONTEND_HANDLER = "pg-frontend";
   static final String BACKEND_DECODER = "pg-backend-decoder";
@@ -63,6 +66,8 @@ final class PgHandshake {
   private BackendKeyData backendKey;
   private final Map<String, String> loginParameters = new LinkedHashMap<>();
   private PooledBackend pooled;
+  private Map<String, String> clientParameters;
+  private boolean retried; // a login refused with cached credentials was tried again
 
   PgHandshake(BoundPgConnector connector, ConnectorSession session) {
     this.connector = connector;
@@ -153,6 +158,11 @@ final class PgHandshake {
     if (startup.minorVersion() > 0 || !protocolOptions.isEmpty()) {
       writeToClient(new NegotiateProtocolVersion(0, protocolOptions));
     }
+    clientParameters = parameters;
+    resolveAndConnect();
+  }
+
+  private void resolveAndConnect() {
     connector
         .prepare(session)
         .whenCompleteAsync(
@@ -162,7 +172,7 @@ final class PgHandshake {
               } else if (over) {
                 target.credentials().close();
               } else {
-                connect(target, parameters);
+                connect(target, clientParameters);
               }
             },
             client.eventLoop());
@@ -331,6 +341,9 @@ final class PgHandshake {
     if (over) {
       return;
     }
+    if (retryWithFreshCredentials(e)) {
+      return;
+    }
     over = true;
     discarding = true;
     if (timer != null) {
@@ -350,6 +363,39 @@ final class PgHandshake {
       writeToClient(ErrorResponse.fatal(e.sqlState(), "secretless: " + message));
     }
     session.fail(e.reason(), message);
+  }
+
+  /**
+   * The backend refused the credentials before accepting them (nothing of the login has reached the
+   * client yet) and they came from a cache that may not have seen a rotation: drop the cached
+   * copies, resolve again and log in once more on a new backend connection. Once per client
+   * connection, so a password that is simply wrong fails after one more attempt.
+   */
+  private boolean retryWithFreshCredentials(PgException e) {
+    boolean refused =
+        e.reason() == FailureReason.BACKEND_AUTH
+            && (e.sqlState().equals(PgException.INVALID_PASSWORD)
+                || e.sqlState().equals(PgException.INVALID_AUTHORIZATION));
+    if (retried
+        || !refused
+        || credentials == null
+        || backend == null
+        || !session.invalidateCredentials(service)) {
+      return false;
+    }
+    retried = true;
+    log.info(
+        "service {}: {}; the credentials came from a cache: fetching them again, one more login",
+        service.name(),
+        e.getMessage());
+    closeCredentials();
+    Channel refusedBy = backend;
+    backend = null;
+    removeIfPresent(refusedBy, BACKEND_LOGIN); // its close must not fail the next attempt
+    removeIfPresent(refusedBy, BACKEND_DECODER);
+    refusedBy.close();
+    resolveAndConnect();
+    return true;
   }
 
   private void clientClosed() {

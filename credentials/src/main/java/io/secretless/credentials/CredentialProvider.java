@@ -1,6 +1,7 @@
 package io.secretless.credentials;
 
 import io.secretless.core.Secret;
+import java.util.Optional;
 
 /**
  * A source of credential values, named in secretless.yml as {@code from:} (v2) or {@code provider:}
@@ -31,6 +32,18 @@ public interface CredentialProvider {
    */
   default boolean blocks() {
     return true;
+  }
+
+  /**
+   * The value for {@code id} if the provider has it at hand without waiting, else empty; called on
+   * an event loop, so it must never block. The default answers for providers that never {@link
+   * #blocks() block} and is empty for the others; a caching provider answers with a fresh cached
+   * copy.
+   *
+   * @throws CredentialException as {@link #get} does
+   */
+  default Optional<Secret> getWithoutBlocking(String id) {
+    return blocks() ? Optional.empty() : Optional.of(get(id));
   }
 
   /**

@@ -6,6 +6,7 @@ import io.secretless.core.Secret;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -16,9 +17,9 @@ import java.util.stream.Collectors;
  * Every failure is a {@link CredentialException} naming the service, the credential and the
  * provider, never the value.
  *
- * <p>Where to call {@link #resolve}: on a virtual thread, unless {@link #blocks} says the service's
- * credentials resolve without blocking; then the event loop may call it directly, which saves the
- * two thread hand-overs of a connection's setup.
+ * <p>Where to call what: {@link #resolveWithoutBlocking} on the event loop first; it answers when
+ * every value is at hand, which saves the connection the two thread hand-overs to a virtual thread
+ * and back. Else {@link #resolve} on a virtual thread.
  */
 public final class CredentialResolver {
   private final Map<String, CredentialProvider> providers;
@@ -42,24 +43,6 @@ public final class CredentialResolver {
   }
 
   /**
-   * Whether resolving the service's credentials may block: true when one of them comes from a
-   * provider that {@linkplain CredentialProvider#blocks() blocks}. Literal values never do, nor
-   * does a provider name no provider answers to (it fails at once). The {@code
-   * credentialValidations} patterns are matched on the calling thread either way: CPU only.
-   */
-  public boolean blocks(ServiceConfig service) {
-    for (CredentialRef ref : service.credentials().values()) {
-      if (ref instanceof CredentialRef.FromProvider from) {
-        CredentialProvider provider = providers.get(from.provider());
-        if (provider != null && provider.blocks()) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /**
    * A backend refused the service's credentials: drops the cached copies of its provider-fetched
    * values ({@link CredentialProvider#invalidate}). True when a provider of one of them caches
    * values, so that resolving again may give newer ones (a rotation the cache had not seen): worth
@@ -76,27 +59,51 @@ public final class CredentialResolver {
     return cached;
   }
 
-  /** The service's credentials; blocks where {@link #blocks} says so. */
+  /** The service's credentials; may block (call it on a virtual thread). */
   public Credentials resolve(ServiceConfig service) {
+    return resolve(service, false).orElseThrow();
+  }
+
+  /**
+   * The service's credentials if every value is at hand without blocking: literal values, providers
+   * that never {@linkplain CredentialProvider#blocks() block}, values a provider has cached ({@link
+   * CredentialProvider#getWithoutBlocking}); else empty, and nothing is kept: resolve on a virtual
+   * thread then. A failure throws as {@link #resolve} does. The {@code credentialValidations}
+   * patterns are matched here either way: CPU only.
+   */
+  public Optional<Credentials> resolveWithoutBlocking(ServiceConfig service) {
+    return resolve(service, true);
+  }
+
+  private Optional<Credentials> resolve(ServiceConfig service, boolean withoutBlocking) {
     Map<String, Secret> values = new LinkedHashMap<>();
     try {
-      service.credentials().forEach((name, ref) -> values.put(name, fetch(service, name, ref)));
+      for (Map.Entry<String, CredentialRef> ref : service.credentials().entrySet()) {
+        Optional<Secret> value = fetch(service, ref.getKey(), ref.getValue(), withoutBlocking);
+        if (value.isEmpty()) {
+          values.values().forEach(Secret::destroy);
+          return Optional.empty();
+        }
+        values.put(ref.getKey(), value.get());
+      }
     } catch (RuntimeException e) {
       values.values().forEach(Secret::destroy);
       throw e;
     }
-    return new Credentials(service.name(), values);
+    return Optional.of(new Credentials(service.name(), values));
   }
 
-  private Secret fetch(ServiceConfig service, String name, CredentialRef ref) {
-    Secret value =
+  private Optional<Secret> fetch(
+      ServiceConfig service, String name, CredentialRef ref, boolean withoutBlocking) {
+    Optional<Secret> value =
         switch (ref) {
-          case CredentialRef.Literal literal -> Secret.of(literal.value().reveal());
-          case CredentialRef.FromProvider from -> fromProvider(service, name, from);
+          case CredentialRef.Literal literal -> Optional.of(Secret.of(literal.value().reveal()));
+          case CredentialRef.FromProvider from ->
+              fromProvider(service, name, from, withoutBlocking);
         };
     Pattern pattern = service.credentialValidations().get(name);
-    if (pattern != null && !matches(pattern, value)) {
-      value.destroy();
+    if (value.isPresent() && pattern != null && !matches(pattern, value.get())) {
+      value.get().destroy();
       throw new CredentialException(
           "service "
               + service.name()
@@ -108,7 +115,11 @@ public final class CredentialResolver {
     return value;
   }
 
-  private Secret fromProvider(ServiceConfig service, String name, CredentialRef.FromProvider from) {
+  private Optional<Secret> fromProvider(
+      ServiceConfig service,
+      String name,
+      CredentialRef.FromProvider from,
+      boolean withoutBlocking) {
     CredentialProvider provider = providers.get(from.provider());
     String where =
         "service " + service.name() + ": credential '" + name + "' from " + from.provider();
@@ -116,7 +127,9 @@ public final class CredentialResolver {
       throw new CredentialException(where + ": no such credential provider");
     }
     try {
-      return provider.get(from.id());
+      return withoutBlocking
+          ? provider.getWithoutBlocking(from.id())
+          : Optional.of(provider.get(from.id()));
     } catch (CredentialException e) {
       throw new CredentialException(where + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package io.secretless.credentials;
 
 import io.secretless.core.Secret;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -49,16 +50,9 @@ final class ValueCache implements AutoCloseable {
   /** The value of {@code id}, cached or fetched with {@code fetch}; the caller destroys it. */
   Secret get(String id, Function<String, Secret> fetch) {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      long now = clock.getAsLong();
-      Entry entry = entries.get(id);
-      if (entry != null && now - entry.fetched < ttlNanos) {
-        Secret copy = entry.copy();
-        if (copy != null) {
-          if (now - entry.refreshAfter >= 0) {
-            refreshInBackground(id, fetch, entry, now);
-          }
-          return copy;
-        }
+      Optional<Secret> cached = getIfCached(id, fetch);
+      if (cached.isPresent()) {
+        return cached.get();
       }
       CompletableFuture<Void> mine = new CompletableFuture<>();
       CompletableFuture<Void> running = fetching.putIfAbsent(id, mine);
@@ -73,6 +67,23 @@ final class ValueCache implements AutoCloseable {
     }
     // Invalidated under our feet every time: serve this caller without the cache.
     return fetch.apply(id);
+  }
+
+  /**
+   * A copy of the value of {@code id} if it is cached and fresh, else empty; never waits (the event
+   * loop calls it). Past half the ttl it starts the background re-fetch, with {@code fetch}.
+   */
+  Optional<Secret> getIfCached(String id, Function<String, Secret> fetch) {
+    long now = clock.getAsLong();
+    Entry entry = entries.get(id);
+    if (entry == null || now - entry.fetched >= ttlNanos) {
+      return Optional.empty();
+    }
+    Secret copy = entry.copy();
+    if (copy != null && now - entry.refreshAfter >= 0) {
+      refreshInBackground(id, fetch, entry, now);
+    }
+    return Optional.ofNullable(copy);
   }
 
   /**

@@ -49,6 +49,19 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
 
   @Override
   public Secret get(String id) {
+    Function<String, Secret> fetch = fetcher(id);
+    ValueCache values = cache();
+    return values == null ? fetch.apply(id) : values.get(id, fetch);
+  }
+
+  /** A fresh cached copy when values are cached; never a request. */
+  @Override
+  public Optional<Secret> getWithoutBlocking(String id) {
+    ValueCache values = cache();
+    return values == null ? Optional.empty() : values.getIfCached(id, fetcher(id));
+  }
+
+  private Function<String, Secret> fetcher(String id) {
     int hash = id.lastIndexOf('#');
     String name = hash < 0 ? id : id.substring(0, hash);
     String field = hash < 0 ? null : id.substring(hash + 1);
@@ -57,9 +70,7 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
           "warehouse credential '" + id + "': use get: NAME or get: NAME#field");
     }
     WarehouseClient client = client();
-    Function<String, Secret> fetch = ignored -> client.secret(id, name, Optional.ofNullable(field));
-    ValueCache values = cache();
-    return values == null ? fetch.apply(id) : values.get(id, fetch);
+    return ignored -> client.secret(id, name, Optional.ofNullable(field));
   }
 
   /** Drops the cached value of {@code id}; true when values are cached at all. */

@@ -12,6 +12,7 @@ import io.secretless.core.Secret;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Whether a service's credentials may be resolved on an event loop, and resolving them. */
@@ -62,31 +63,39 @@ class CredentialResolverTest {
     return new CredentialRef.FromProvider(provider, id, HERE);
   }
 
+  /** A stand-in for a caching provider: holds only the id "hit"; records what is invalidated. */
+  private static final class StubCache implements CredentialProvider {
+    final List<String> invalidated = new java.util.ArrayList<>();
+
+    @Override
+    public String name() {
+      return "cache";
+    }
+
+    @Override
+    public Secret get(String id) {
+      return Secret.of("Fetched-Canary-61e");
+    }
+
+    @Override
+    public Optional<Secret> getWithoutBlocking(String id) {
+      return id.equals("hit") ? Optional.of(Secret.of("Cached-Canary-0c9")) : Optional.empty();
+    }
+
+    @Override
+    public boolean invalidate(String id) {
+      invalidated.add(id);
+      return true;
+    }
+  }
+
   @Test
   void invalidateAsksEveryProviderOfTheServiceAndSaysWhetherOneCaches() {
-    List<String> invalidated = new java.util.ArrayList<>();
-    CredentialProvider caching =
-        new CredentialProvider() {
-          @Override
-          public String name() {
-            return "cache";
-          }
-
-          @Override
-          public Secret get(String id) {
-            return Secret.of("Cached-Canary-3b1");
-          }
-
-          @Override
-          public boolean invalidate(String id) {
-            invalidated.add(id);
-            return true;
-          }
-        };
+    StubCache caching = new StubCache();
     var withCache = new CredentialResolver(List.of(new EnvProvider(Map.of()), caching));
     ServiceConfig cached = service(literalHostAnd("password", from("cache", "db#password")));
     assertThat(withCache.invalidate(cached)).isTrue();
-    assertThat(invalidated).containsExactly("db#password");
+    assertThat(caching.invalidated).containsExactly("db#password");
 
     ServiceConfig uncached = service(literalHostAnd("password", from("env", "DB_PASSWORD")));
     assertThat(withCache.invalidate(uncached)).as("env caches nothing: no retry").isFalse();
@@ -104,25 +113,43 @@ class CredentialResolverTest {
   @Test
   void literalAndEnvCredentialsResolveWithoutBlocking() {
     ServiceConfig service = service(literalHostAnd("password", from("env", "DB_PASSWORD")));
-    assertThat(resolver.blocks(service)).isFalse();
-    try (Credentials c = resolver.resolve(service)) {
+    try (Credentials c = resolver.resolveWithoutBlocking(service).orElseThrow()) {
       assertThat(c.text("host")).hasValue("127.0.0.1");
       assertThat(c.text("password")).hasValue("Env-Canary-8a2");
     }
   }
 
   @Test
-  void oneCredentialFromABlockingProviderMakesTheServiceBlock() {
-    assertThat(resolver.blocks(service(literalHostAnd("password", from("file", "/pw"))))).isTrue();
-    assertThat(resolver.blocks(service(literalHostAnd("password", from("vault", "db/pw")))))
-        .isTrue();
+  void oneCredentialFromABlockingProviderMakesTheServiceResolveOnAVirtualThread() {
+    assertThat(
+            resolver.resolveWithoutBlocking(
+                service(literalHostAnd("password", from("file", "/pw")))))
+        .isEmpty();
+    assertThat(
+            resolver.resolveWithoutBlocking(
+                service(literalHostAnd("password", from("vault", "db/pw")))))
+        .isEmpty();
   }
 
   @Test
-  void anUnknownProviderDoesNotBlockAndFailsNamingServiceCredentialAndProvider() {
+  void aValueACachingProviderHoldsResolvesWithoutBlockingAndAMissDoesNot() {
+    var withCache = new CredentialResolver(List.of(new StubCache()));
+    try (Credentials c =
+        withCache
+            .resolveWithoutBlocking(service(literalHostAnd("password", from("cache", "hit"))))
+            .orElseThrow()) {
+      assertThat(c.text("password")).hasValue("Cached-Canary-0c9");
+    }
+    assertThat(
+            withCache.resolveWithoutBlocking(
+                service(literalHostAnd("password", from("cache", "miss")))))
+        .isEmpty();
+  }
+
+  @Test
+  void anUnknownProviderFailsAtOnceNamingServiceCredentialAndProvider() {
     ServiceConfig service = service(literalHostAnd("password", from("nowhere", "x")));
-    assertThat(resolver.blocks(service)).isFalse();
-    assertThatThrownBy(() -> resolver.resolve(service))
+    assertThatThrownBy(() -> resolver.resolveWithoutBlocking(service))
         .isInstanceOf(CredentialException.class)
         .hasMessage(
             "service pg-unit: credential 'password' from nowhere: no such credential provider");
@@ -131,8 +158,7 @@ class CredentialResolverTest {
   @Test
   void anUnsetVariableFailsWithoutTheValuesOfTheOtherCredentials() {
     ServiceConfig service = service(literalHostAnd("password", from("env", "UNSET_VARIABLE")));
-    assertThat(resolver.blocks(service)).isFalse();
-    assertThatThrownBy(() -> resolver.resolve(service))
+    assertThatThrownBy(() -> resolver.resolveWithoutBlocking(service))
         .isInstanceOf(CredentialException.class)
         .hasMessageContaining("service pg-unit: credential 'password' from env")
         .hasMessageContaining("UNSET_VARIABLE is not set")

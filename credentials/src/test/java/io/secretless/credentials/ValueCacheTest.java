@@ -107,6 +107,26 @@ class ValueCacheTest {
   }
 
   @Test
+  void getIfCachedAnswersOnlyFromAFreshValueAndNeverFetchesInTheForeground() {
+    assertThat(cache.getIfCached("db#password", fetch)).isEmpty();
+    assertThat(fetches).hasValue(0);
+    get();
+    try (Secret s = cache.getIfCached("db#password", fetch).orElseThrow()) {
+      assertThat(s.revealString()).isEqualTo("Value-One-Canary");
+    }
+    current = "Value-Two-Canary";
+    holdBackground = true;
+    advance(Duration.ofSeconds(31));
+    try (Secret s = cache.getIfCached("db#password", fetch).orElseThrow()) {
+      assertThat(s.revealString()).isEqualTo("Value-One-Canary");
+    }
+    assertThat(held).as("past half the ttl it starts the re-fetch too").hasSize(1);
+    advance(Duration.ofSeconds(30));
+    assertThat(cache.getIfCached("db#password", fetch)).as("expired").isEmpty();
+    assertThat(fetches).hasValue(1);
+  }
+
+  @Test
   void anExpiredValueIsFetchedAgainOnTheCallersThread() {
     get();
     current = "Value-Two-Canary";

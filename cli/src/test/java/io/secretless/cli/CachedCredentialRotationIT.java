@@ -1,0 +1,188 @@
+package io.secretless.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.secretless.broker.Broker;
+import io.secretless.broker.BrokerOptions;
+import io.secretless.config.BrokerConfig;
+import io.secretless.config.ConfigLoader;
+import io.secretless.config.ListenAddress;
+import io.secretless.credentials.WarehouseSettings;
+import io.secretless.warehouse.Credential;
+import io.secretless.warehouse.Grant;
+import io.secretless.warehouse.Permission;
+import io.secretless.warehouse.Rotation;
+import io.secretless.warehouse.WarehouseConfig;
+import io.secretless.warehouse.WarehouseNode;
+import io.secretless.warehouse.api.ApiServer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code SECRETLESS_WAREHOUSE_CACHE_TTL} end to end: a real warehouse in this JVM, the test
+ * PostgreSQL, psql through the broker. A password rotated while the broker still holds the old one
+ * costs no failed connection (the refused login is retried once with a fresh fetch), a wrong
+ * password fails after that one retry with the usual message, and a stopped warehouse stops no new
+ * connection while the cached value lives.
+ */
+class CachedCredentialRotationIT {
+  private static final String FIRST = "Rotation-First-Canary-5c2";
+  private static final String SECOND = "Rotation-Second-Canary-e71";
+  private static final String UNKNOWN = "Rotation-Unknown-Canary-90d";
+
+  @TempDir Path dir;
+
+  @Test
+  void aRotationBehindTheCacheCostsNoFailedConnectionAndAStoppedWarehouseNoNewOne()
+      throws Exception {
+    String role = "rotating_" + Long.toHexString(System.nanoTime());
+    try (Connection admin = admin()) {
+      exec(admin, "CREATE ROLE " + role + " LOGIN PASSWORD '" + FIRST + "'");
+      try {
+        rotateBehindTheCache(admin, role);
+      } finally {
+        exec(
+            admin,
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"
+                + role
+                + "'");
+        exec(admin, "DROP ROLE " + role);
+      }
+    }
+  }
+
+  private void rotateBehindTheCache(Connection admin, String role) throws Exception {
+    WarehouseConfig config = WarehouseTokenHttpIT.warehouse(dir);
+    WarehouseNode node = WarehouseNode.open(config, "http://127.0.0.1:0");
+    ApiServer api = ApiServer.start(node, config);
+    Map<String, String> props = new HashMap<>();
+    boolean stopped = false;
+    try {
+      var client = node.clients().create("broker-agent", Set.of());
+      WarehouseProviderIT.store(node, "rotating-db", Map.of("value", FIRST), Optional.empty());
+      node.sharing()
+          .grant(
+              WarehouseProviderIT.ADMIN,
+              "rotating-db",
+              Grant.agent("broker-agent"),
+              Set.of(Permission.READ));
+      props.putAll(WarehouseProviderIT.settingsMap(api, client));
+      props.put(WarehouseSettings.CACHE_TTL, "10m");
+      props.forEach(System::setProperty);
+      try (Broker broker = broker(role)) {
+        int port = ((ListenAddress.Tcp) broker.address("pg")).port();
+        assertThat(psql(port)).isEqualTo(new Psql(0, role));
+        assertThat(psql(port)).isEqualTo(new Psql(0, role));
+        assertThat(reads(node)).as("the second connection was served from the cache").isEqualTo(1);
+
+        exec(admin, "ALTER ROLE " + role + " PASSWORD '" + SECOND + "'");
+        node.warehouse()
+            .rotate(
+                WarehouseProviderIT.ADMIN,
+                "rotating-db",
+                new Rotation(Map.of("value", SECOND), Optional.empty(), Optional.empty()));
+        assertThat(psql(port))
+            .as("refused with the cached password, retried with the rotated one")
+            .isEqualTo(new Psql(0, role));
+        assertThat(reads(node)).isEqualTo(2);
+
+        exec(admin, "ALTER ROLE " + role + " PASSWORD '" + UNKNOWN + "'");
+        Psql refused = psql(port);
+        assertThat(refused.exit()).isNotZero();
+        assertThat(refused.out())
+            .contains("secretless: service pg: backend 127.0.0.1:")
+            .contains("rejected user " + role + ": password authentication failed")
+            .doesNotContain(FIRST)
+            .doesNotContain(SECOND)
+            .doesNotContain(UNKNOWN);
+        assertThat(reads(node)).as("one retry, one more fetch, then the failure").isEqualTo(3);
+
+        exec(admin, "ALTER ROLE " + role + " PASSWORD '" + SECOND + "'");
+        api.close();
+        node.close();
+        stopped = true;
+        assertThat(psql(port))
+            .as("the warehouse is down: the value fetched by the retry is still cached")
+            .isEqualTo(new Psql(0, role));
+      }
+    } finally {
+      props.keySet().forEach(System::clearProperty);
+      if (!stopped) {
+        api.close();
+        node.close();
+      }
+    }
+  }
+
+  private record Psql(int exit, String out) {}
+
+  private static Psql psql(int port) throws Exception {
+    Process p =
+        new ProcessBuilder(
+                Path.of(WarehouseTokenHttpIT.env("SECRETLESS_IT_PG_BIN"), "psql").toString(),
+                "host=127.0.0.1 port=" + port + " dbname=appdb sslmode=disable connect_timeout=10",
+                "-XAtc",
+                "select current_user")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    return new Psql(p.exitValue(), out);
+  }
+
+  /** How often the broker's agent read the credential (the warehouse counts every read). */
+  private static long reads(WarehouseNode node) {
+    return node.warehouse().list(WarehouseProviderIT.ADMIN, List.of(), Optional.empty()).stream()
+        .filter(c -> c.name().equals("rotating-db"))
+        .mapToLong(Credential::accessCount)
+        .sum();
+  }
+
+  private static Broker broker(String role) {
+    String yaml =
+        """
+        version: "2"
+        services:
+          pg:
+            connector: pg
+            listenOn: tcp://127.0.0.1:0
+            credentials:
+              host: 127.0.0.1
+              port: "%s"
+              username: %s
+              password: { from: warehouse, get: rotating-db }
+              sslmode: require
+            config:
+              pool: false
+        """
+            .formatted(WarehouseTokenHttpIT.env("SECRETLESS_IT_PG_PORT"), role);
+    BrokerConfig config = ConfigLoader.parse(yaml, "rotation.yml", Map.of());
+    return Broker.start(config, BrokerOptions.defaults().withAdminAddress(Optional.empty()));
+  }
+
+  private static Connection admin() throws SQLException {
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:"
+            + WarehouseTokenHttpIT.env("SECRETLESS_IT_PG_PORT")
+            + "/appdb?sslmode=require",
+        WarehouseTokenHttpIT.env("SECRETLESS_IT_PG_ADMIN_USER"),
+        WarehouseTokenHttpIT.env("SECRETLESS_IT_PG_ADMIN_PASSWORD"));
+  }
+
+  private static void exec(Connection c, String sql) throws SQLException {
+    try (var s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+}
