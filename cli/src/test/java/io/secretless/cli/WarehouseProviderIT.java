@@ -163,11 +163,7 @@ class WarehouseProviderIT {
         assertThat(out).contains("auth=Bearer " + SINGLE);
 
         String rotated = "Rotated-Canary-4d2";
-        node.warehouse()
-            .rotate(
-                ADMIN,
-                "api-token",
-                new Rotation(Map.of("value", rotated), Optional.empty(), Optional.empty()));
+        rotateApiToken(node, rotated);
         out = headersThrough(proxy, nginx);
         assertThat(out)
             .as("no value cache: a rotation applies at once")
@@ -176,6 +172,14 @@ class WarehouseProviderIT {
         props.keySet().forEach(System::clearProperty);
       }
     }
+  }
+
+  static void rotateApiToken(WarehouseNode node, String value) {
+    node.warehouse()
+        .rotate(
+            ADMIN,
+            "api-token",
+            new Rotation(Map.of("value", value), Optional.empty(), Optional.empty()));
   }
 
   /** What nginx's /headers saw of a request through the broker's proxy port. */
@@ -216,13 +220,22 @@ class WarehouseProviderIT {
 
   /** Client {@code broker-agent}, granted read on {@code api-token} (value {@link #SINGLE}). */
   private static ClientRegistry.Registration clientGrantedApiToken(WarehouseNode node) {
+    return clientGrantedApiToken(node, SINGLE);
+  }
+
+  /** Client {@code broker-agent}, granted read on {@code api-token} (value {@code value}). */
+  static ClientRegistry.Registration clientGrantedApiToken(WarehouseNode node, String value) {
     ClientRegistry.Registration client = node.clients().create("broker-agent", Set.of());
-    store(node, "api-token", Map.of("value", SINGLE), Optional.empty());
+    store(node, "api-token", Map.of("value", value), Optional.empty());
     node.sharing().grant(ADMIN, "api-token", Grant.agent("broker-agent"), Set.of(Permission.READ));
     return client;
   }
 
-  private static Broker broker(int nginx) {
+  /**
+   * A broker whose service {@code api} (forward proxy to nginx) sends {@code Authorization: Bearer
+   * {{ .token }}}, the token from the warehouse's {@code api-token}.
+   */
+  static Broker broker(int nginx) {
     String yaml =
         """
         version: "2"

@@ -2,7 +2,9 @@ package io.secretless.http;
 
 import io.secretless.connector.ConnectorSession;
 import io.secretless.credentials.oauth2.OAuth2Token;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -12,7 +14,8 @@ import java.util.function.Consumer;
 
 /**
  * The credentials of each service one client connection has used, fetched once per connection (off
- * the event loop, by the session) and closed with the connection.
+ * the event loop, by the session) and closed with the connection, or fetched again after the
+ * upstream refused them ({@link #renew}).
  */
 final class ConnectionCredentials {
   private static final CompletableFuture<OAuth2Token> NO_TOKEN =
@@ -25,6 +28,13 @@ final class ConnectionCredentials {
   private BoundRoute lastRoute;
 
   private CompletableFuture<RouteCredentials> last;
+
+  /**
+   * Credentials {@link #renew} replaced: the request they were rendered for may still be relaying
+   * its response (whose headers are checked against them), so they are closed when the next request
+   * gets its credentials, or with the connection.
+   */
+  private final List<CompletableFuture<RouteCredentials>> replaced = new ArrayList<>(1);
 
   ConnectionCredentials(ConnectorSession session) {
     this.session = session;
@@ -69,6 +79,7 @@ final class ConnectionCredentials {
         && tf.isDone()
         && !cf.isCompletedExceptionally()
         && !tf.isCompletedExceptionally()) {
+      closeReplaced();
       ready.accept(cf.join(), tf.join());
       return;
     }
@@ -76,6 +87,7 @@ final class ConnectionCredentials {
         .whenCompleteAsync(
             (pair, err) -> {
               if (err == null) {
+                closeReplaced();
                 ready.accept((RouteCredentials) pair[0], (OAuth2Token) pair[1]);
                 return;
               }
@@ -85,14 +97,41 @@ final class ConnectionCredentials {
             loop);
   }
 
-  /** Forgets a failed fetch so that the next request tries again. */
-  void forget(BoundRoute route) {
-    byRoute.remove(route);
+  /**
+   * The upstream answered 401 to a request with the route's credentials: asks the session to drop
+   * its cached copies of them. True when one came from a caching provider: then they are forgotten
+   * here too, and the next {@link #whenReady} resolves them again (perhaps to a value the cache had
+   * not seen yet: a rotation). False, and nothing changes, when the route has no credentials or
+   * none of them is cached (a new fetch would give the same refused values).
+   */
+  boolean renew(BoundRoute route) {
+    var service = route.route().service();
+    if (service.credentials().isEmpty() || !session.invalidateCredentials(service)) {
+      return false;
+    }
+    CompletableFuture<RouteCredentials> old = forget(route);
+    if (old != null) {
+      replaced.add(old);
+    }
+    return true;
+  }
+
+  /** Forgets the route's credentials so that the next request fetches them; returns them. */
+  CompletableFuture<RouteCredentials> forget(BoundRoute route) {
     lastRoute = null;
     last = null;
+    return byRoute.remove(route);
+  }
+
+  private void closeReplaced() {
+    if (!replaced.isEmpty()) {
+      replaced.forEach(f -> f.thenAccept(RouteCredentials::close));
+      replaced.clear();
+    }
   }
 
   void closeAll() {
+    closeReplaced();
     for (CompletableFuture<RouteCredentials> f : byRoute.values()) {
       f.thenAccept(RouteCredentials::close);
     }

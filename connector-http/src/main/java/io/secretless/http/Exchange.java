@@ -24,6 +24,9 @@ final class Exchange {
   boolean swallowing;
   boolean retried;
 
+  /** The upstream refused the credentials, and the connection's were dropped to fetch anew. */
+  boolean renewedCredentials;
+
   /** The response has no framing and goes to an HTTP/1.1 client chunked by the broker. */
   boolean rechunk;
 
@@ -54,6 +57,18 @@ final class Exchange {
     this.clientKeepAlive = keepAlive;
     this.replayable = request == null || request.bodyless();
     this.headRequest = method.equals("HEAD");
+  }
+
+  /**
+   * The upstream answered 401 to this request (its first try). Credentials from a cache are dropped
+   * and renewed for the connection whether or not the request can be replayed, so that at least its
+   * next request uses fresh ones. True when the request is to be sent again, once: it is replayable
+   * and complete, and a new OAuth2 token or renewed credentials may change the answer.
+   */
+  boolean refused(ConnectionCredentials credentials) {
+    BoundRoute route = target.route();
+    renewedCredentials = route != null && credentials.renew(route);
+    return (token != null || renewedCredentials) && replayable && requestDone;
   }
 
   String service() {

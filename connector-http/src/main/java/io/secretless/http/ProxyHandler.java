@@ -54,7 +54,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     this.pool = pool;
     this.client = session.client();
     this.credentials = new ConnectionCredentials(session);
-    this.upstream = new UpstreamLeg(this, listener.metrics(), session, pool);
+    this.upstream = new UpstreamLeg(this, listener.metrics(), session, pool, credentials);
   }
 
   // ---- client side -------------------------------------------------------------------------
@@ -313,13 +313,19 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     drain();
   }
 
-  void retryWithNewToken() {
+  /** The 401 kept from the client ({@link Exchange#refused}) is read: one retry serves all. */
+  void retryRefused() {
     ex.swallowing = false;
     ex.retried = true;
-    listener.metrics().count(ex.target.route(), HttpMetrics.Outcome.TOKEN_RETRY);
     upstream.release(ex, ex.upstreamKeepAlive);
     BoundRoute route = ex.target.route();
-    route.tokens().get().invalidate(ex.token);
+    if (ex.token != null) {
+      listener.metrics().count(route, HttpMetrics.Outcome.TOKEN_RETRY);
+      route.tokens().get().invalidate(ex.token);
+    }
+    if (ex.renewedCredentials) {
+      listener.metrics().count(route, HttpMetrics.Outcome.CREDENTIAL_RETRY);
+    }
     state = State.PREPARING;
     prepare();
   }

@@ -250,5 +250,8 @@ final class RouteCredentials implements AutoCloseable {
     for (AsciiString v : headerValues) {
       java.util.Arrays.fill(v.array(), (byte) 0); // the rendered secret's bytes
     }
+    for (byte[] needle : needleBytes) {
+      java.util.Arrays.fill(needle, (byte) 0);
+    }
   }
 }

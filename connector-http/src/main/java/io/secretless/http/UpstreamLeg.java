@@ -22,6 +22,7 @@ final class UpstreamLeg {
   private final ConnectorSession session;
   private final UpstreamPool pool;
   private final Channel client;
+  private final ConnectionCredentials credentials;
   private final Runnable checkDeadline = this::checkDeadline;
 
   /**
@@ -41,11 +42,16 @@ final class UpstreamLeg {
   private ByteBuf pendingHead;
 
   UpstreamLeg(
-      ProxyHandler proxy, HttpMetrics metrics, ConnectorSession session, UpstreamPool pool) {
+      ProxyHandler proxy,
+      HttpMetrics metrics,
+      ConnectorSession session,
+      UpstreamPool pool,
+      ConnectionCredentials credentials) {
     this.proxy = proxy;
     this.metrics = metrics;
     this.session = session;
     this.pool = pool;
+    this.credentials = credentials;
     this.client = session.client();
   }
 
@@ -223,7 +229,7 @@ final class UpstreamLeg {
       onResponseHead(ex, h);
     } else if (msg == ResponseFramer.END) {
       if (ex.swallowing) {
-        proxy.retryWithNewToken();
+        proxy.retryRefused();
         return;
       }
       if (ex.informational) {
@@ -261,7 +267,7 @@ final class UpstreamLeg {
 
   private void onResponseHead(Exchange ex, ResponseHead h) {
     int code = h.status();
-    if (code == 401 && ex.token != null && ex.replayable && !ex.retried && ex.requestDone) {
+    if (code == 401 && !ex.retried && ex.refused(credentials)) {
       ex.swallowing = true;
       ex.upstreamKeepAlive = h.keepAlive();
       return;
@@ -327,7 +333,7 @@ final class UpstreamLeg {
     }
     if (ex.swallowing) {
       // The 401 came, then the connection closed before its body ended: retry as planned.
-      proxy.retryWithNewToken();
+      proxy.retryRefused();
       return;
     }
     if (ex.reused && ex.replayable && ex.requestDone) {

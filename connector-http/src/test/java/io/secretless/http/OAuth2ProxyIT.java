@@ -4,6 +4,8 @@ import static io.secretless.http.TestServices.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import io.secretless.config.CredentialRef;
+import io.secretless.config.ServiceConfig;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.URI;
@@ -131,80 +133,94 @@ class OAuth2ProxyIT {
   @Test
   void upstreamClosingWhileItsRefusalIsSwallowedStillGetsTheRetryOnAFreshConnection()
       throws Exception {
-    // A stand-in upstream: the first connection answers 401 with half its body, then closes; every
-    // later connection answers 200 echoing the Authorization header it received.
+    // The first connection answers 401 with half its body, then closes; every later connection
+    // answers 200 echoing the Authorization header it received.
+    AtomicInteger connections = new AtomicInteger();
     try (var upstream =
-        new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-      AtomicInteger connections = new AtomicInteger();
-      Thread server =
-          Thread.ofVirtual()
-              .start(
-                  () -> {
-                    while (!upstream.isClosed()) {
-                      try (var s = upstream.accept()) {
-                        String head = readHead(s.getInputStream());
-                        var out = s.getOutputStream();
-                        if (connections.incrementAndGet() == 1) {
-                          out.write(
-                              ("HTTP/1.1 401 Unauthorized\r\nContent-Length: 20\r\n\r\nunauth")
-                                  .getBytes(StandardCharsets.US_ASCII));
-                        } else {
-                          String auth =
-                              head.lines()
-                                  .filter(l -> l.startsWith("Authorization:"))
-                                  .findFirst()
-                                  .orElse("none");
-                          byte[] body = (auth + "\n").getBytes(StandardCharsets.US_ASCII);
-                          out.write(
-                              ("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: "
-                                      + body.length
-                                      + "\r\n\r\n")
-                                  .getBytes(StandardCharsets.US_ASCII));
-                          out.write(body);
-                        }
-                        out.flush();
-                      } catch (java.io.IOException e) {
-                        return; // the server socket closed
-                      }
-                    }
-                  });
-      int port = upstream.getLocalPort();
-      var api =
-          service(
-              "api",
-              "generic_http",
-              Map.of(),
-              Map.of(
-                  "headers",
-                  Map.of("Authorization", "Bearer {{ .access_token }}"),
-                  "upstream",
-                  "http://127.0.0.1:" + port),
-              List.of(
-                  TestServices.oauth2(
-                      "http://127.0.0.1:" + tokenServer.getAddress().getPort() + "/token",
-                      "agent-7",
-                      CLIENT_SECRET)));
-      try (var reverse = new TestListener(new GenericHttpConnector(), List.of(api))) {
-        var r = Curl.run(Map.of(), "-i", "http://127.0.0.1:" + reverse.port() + "/x");
-        assertThat(r.out()).startsWith("HTTP/1.1 200").contains("Authorization: Bearer token-2");
-        assertThat(connections).hasValue(2);
-        assertThat(tokenRequests).hasValue(2);
-      } finally {
-        upstream.close();
-        server.join();
-      }
+            new StandInUpstream(
+                head -> {
+                  if (connections.incrementAndGet() == 1) {
+                    return "HTTP/1.1 401 Unauthorized\r\nContent-Length: 20\r\n\r\nunauth";
+                  }
+                  String body = sent(head, "Authorization:") + "\n";
+                  return "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: "
+                      + body.length()
+                      + "\r\n\r\n"
+                      + body;
+                });
+        var reverse =
+            new TestListener(
+                new GenericHttpConnector(),
+                List.of(
+                    reverseWithToken(
+                        Map.of(),
+                        Map.of("Authorization", "Bearer {{ .access_token }}"),
+                        upstream.port())))) {
+      var r = Curl.run(Map.of(), "-i", "http://127.0.0.1:" + reverse.port() + "/x");
+      assertThat(r.out()).startsWith("HTTP/1.1 200").contains("Authorization: Bearer token-2");
+      assertThat(connections).hasValue(2);
+      assertThat(tokenRequests).hasValue(2);
     }
   }
 
-  private static String readHead(java.io.InputStream in) throws java.io.IOException {
-    StringBuilder head = new StringBuilder();
-    int b;
-    while ((b = in.read()) >= 0) {
-      head.append((char) b);
-      if (head.toString().endsWith("\r\n\r\n")) {
-        break;
-      }
+  @Test
+  void a401WithATokenAndCachedCredentialsRenewsBothInOneRetryAndNeverRetriesTwice()
+      throws Exception {
+    // An upstream that refuses everything and keeps the credentials each request carried.
+    List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+    RotatingTestProvider.reset("key-1", "key-2"); // a rotation the "cache" has not seen yet
+    try (var upstream =
+            new StandInUpstream(
+                head -> {
+                  seen.add(sent(head, "Authorization:") + ", " + sent(head, "X-Api-Key:"));
+                  return "HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n"
+                      + "Content-Length: 0\r\n\r\n";
+                });
+        var reverse =
+            new TestListener(
+                new GenericHttpConnector(),
+                List.of(
+                    reverseWithToken(
+                        Map.of(
+                            "key",
+                            new CredentialRef.FromProvider(
+                                "test-rotating", "api-key", TestServices.at(5))),
+                        Map.of(
+                            "Authorization", "Bearer {{ .access_token }}",
+                            "X-Api-Key", "{{ .key }}"),
+                        upstream.port())))) {
+      var r = Curl.run(Map.of(), "-i", "http://127.0.0.1:" + reverse.port() + "/x");
+      assertThat(r.out()).startsWith("HTTP/1.1 401");
+      assertThat(seen)
+          .containsExactly(
+              "Authorization: Bearer token-1, X-Api-Key: key-1",
+              "Authorization: Bearer token-2, X-Api-Key: key-2");
+      assertThat(tokenRequests).hasValue(2);
+      assertThat(RotatingTestProvider.FETCHES).hasValue(1);
+      assertThat(RotatingTestProvider.INVALIDATIONS).as("not again after the retry").hasValue(1);
+      assertThat(reverse.metrics())
+          .contains("outcome=\"token_retry\",service=\"api\"} 1.0")
+          .contains("outcome=\"credential_retry\",service=\"api\"} 1.0");
     }
-    return head.toString();
+  }
+
+  /** The header line of a request head that starts with {@code prefix}, or "none". */
+  private static String sent(String head, String prefix) {
+    return head.lines().filter(l -> l.startsWith(prefix)).findFirst().orElse("none");
+  }
+
+  /** Service {@code api}: a reverse proxy to a loopback port, with the test's OAuth2 token. */
+  private ServiceConfig reverseWithToken(
+      Map<String, CredentialRef> credentials, Map<String, String> headers, int port) {
+    return TestServices.serviceWithRefs(
+        "api",
+        "generic_http",
+        credentials,
+        Map.of("headers", headers, "upstream", "http://127.0.0.1:" + port),
+        List.of(
+            TestServices.oauth2(
+                "http://127.0.0.1:" + tokenServer.getAddress().getPort() + "/token",
+                "agent-7",
+                CLIENT_SECRET)));
   }
 }

@@ -50,6 +50,16 @@ final class TestServices {
       List<OAuth2Authentication> auth) {
     Map<String, CredentialRef> creds = new LinkedHashMap<>();
     credentials.forEach((k, val) -> creds.put(k, new CredentialRef.Literal(Secret.of(val), at(5))));
+    return serviceWithRefs(name, connector, creds, config, auth);
+  }
+
+  /** A service whose credentials are given as references ({@code from: PROVIDER}, say). */
+  static ServiceConfig serviceWithRefs(
+      String name,
+      String connector,
+      Map<String, CredentialRef> creds,
+      Map<String, Object> config,
+      List<OAuth2Authentication> auth) {
     return new ServiceConfig(
         name,
         connector,
