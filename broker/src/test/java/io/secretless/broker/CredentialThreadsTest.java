@@ -17,18 +17,19 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A provider that may block is called on a virtual thread only; one that never blocks is called on
- * the client's event loop, with no hand-over to another thread.
+ * A provider that may block is called on a virtual thread only; one that never blocks, or a value a
+ * caching provider holds, is resolved on the client's event loop, with no hand-over to another
+ * thread.
  */
 class CredentialThreadsTest {
   private EchoBackend backend;
   private Broker broker;
 
   /** Answers with the backend's port and records the threads it was called on. */
-  private static final class RecordingProvider implements CredentialProvider {
+  private static class RecordingProvider implements CredentialProvider {
     private final String name;
     private final boolean blocks;
-    private final String value;
+    final String value;
     final List<Thread> callers = new CopyOnWriteArrayList<>();
 
     RecordingProvider(String name, boolean blocks, String value) {
@@ -51,6 +52,31 @@ class CredentialThreadsTest {
     @Override
     public boolean blocks() {
       return blocks;
+    }
+  }
+
+  /** A provider that blocks on a fetch and then holds the value, as the warehouse cache does. */
+  private static final class CachingProvider extends RecordingProvider {
+    final List<Thread> cacheHits = new CopyOnWriteArrayList<>();
+    private volatile boolean held;
+
+    CachingProvider(String value) {
+      super("caching", true, value);
+    }
+
+    @Override
+    public Secret get(String id) {
+      held = true;
+      return super.get(id);
+    }
+
+    @Override
+    public java.util.Optional<Secret> getWithoutBlocking(String id) {
+      if (!held) {
+        return java.util.Optional.empty();
+      }
+      cacheHits.add(Thread.currentThread());
+      return java.util.Optional.of(Secret.of(value));
     }
   }
 
@@ -103,5 +129,26 @@ class CredentialThreadsTest {
     assertThat(provider.callers).hasSize(1);
     assertThat(provider.callers.getFirst().isVirtual()).isFalse();
     assertThat(provider.callers.getFirst()).isInstanceOf(FastThreadLocalThread.class);
+  }
+
+  @Test
+  void aValueACachingProviderHoldsIsResolvedOnTheEventLoopWithoutAFetch() throws Exception {
+    backend = new EchoBackend();
+    var provider = new CachingProvider(Integer.toString(backend.port()));
+    echoWithPortFrom(provider);
+    ListenAddress.Tcp a = (ListenAddress.Tcp) broker.address("echo");
+    try (Socket c = new Socket(a.host(), a.port())) {
+      c.setSoTimeout(10_000);
+      c.getOutputStream().write("again\n".getBytes(StandardCharsets.US_ASCII));
+      c.shutdownOutput();
+      assertThat(new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
+          .isEqualTo("again\nbye\n");
+    }
+    assertThat(provider.callers).as("one fetch, for the first connection").hasSize(1);
+    assertThat(provider.callers.getFirst().isVirtual()).isTrue();
+    assertThat(provider.cacheHits)
+        .as("the second connection's value came from the cache")
+        .hasSize(1);
+    assertThat(provider.cacheHits.getFirst()).isInstanceOf(FastThreadLocalThread.class);
   }
 }
