@@ -101,13 +101,18 @@ class CredentialThreadsTest {
         Broker.start(
             Fixtures.config(service),
             Fixtures.options().withResolver(new CredentialResolver(List.of(provider))));
+    echo("hello");
+  }
+
+  /** One connection through the broker: the echo backend answers the line, then "bye". */
+  private void echo(String line) throws IOException {
     ListenAddress.Tcp a = (ListenAddress.Tcp) broker.address("echo");
     try (Socket c = new Socket(a.host(), a.port())) {
       c.setSoTimeout(10_000);
-      c.getOutputStream().write("hello\n".getBytes(StandardCharsets.US_ASCII));
+      c.getOutputStream().write((line + "\n").getBytes(StandardCharsets.US_ASCII));
       c.shutdownOutput();
       assertThat(new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
-          .isEqualTo("hello\nbye\n");
+          .isEqualTo(line + "\nbye\n");
     }
   }
 
@@ -136,14 +141,7 @@ class CredentialThreadsTest {
     backend = new EchoBackend();
     var provider = new CachingProvider(Integer.toString(backend.port()));
     echoWithPortFrom(provider);
-    ListenAddress.Tcp a = (ListenAddress.Tcp) broker.address("echo");
-    try (Socket c = new Socket(a.host(), a.port())) {
-      c.setSoTimeout(10_000);
-      c.getOutputStream().write("again\n".getBytes(StandardCharsets.US_ASCII));
-      c.shutdownOutput();
-      assertThat(new String(c.getInputStream().readAllBytes(), StandardCharsets.US_ASCII))
-          .isEqualTo("again\nbye\n");
-    }
+    echo("again");
     assertThat(provider.callers).as("one fetch, for the first connection").hasSize(1);
     assertThat(provider.callers.getFirst().isVirtual()).isTrue();
     assertThat(provider.cacheHits)
