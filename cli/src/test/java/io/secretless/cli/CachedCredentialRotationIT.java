@@ -1,6 +1,7 @@
 package io.secretless.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.secretless.broker.Broker;
 import io.secretless.broker.BrokerOptions;
@@ -20,12 +21,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,33 +45,131 @@ class CachedCredentialRotationIT {
   private static final String SECOND = "Rotation-Second-Canary-e71";
   private static final String UNKNOWN = "Rotation-Unknown-Canary-90d";
 
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
   @TempDir Path dir;
+
+  /** What a scenario works with: an admin connection, the role, the warehouse, the broker. */
+  private interface Scenario {
+    void run(Connection admin, String role, Stoppable warehouse, Broker broker) throws Exception;
+  }
+
+  /** The warehouse, stopped by the scenario or at the end. */
+  private interface Stoppable {
+    WarehouseNode node();
+
+    void stop();
+  }
 
   @Test
   void aRotationBehindTheCacheCostsNoFailedConnectionAndAStoppedWarehouseNoNewOne()
       throws Exception {
+    withRoleWarehouseAndBroker(
+        "pool: false",
+        (admin, role, warehouse, broker) -> {
+          WarehouseNode node = warehouse.node();
+          int port = port(broker);
+          assertThat(psql(port)).isEqualTo(new Psql(0, role));
+          assertThat(psql(port)).isEqualTo(new Psql(0, role));
+          assertThat(reads(node))
+              .as("the second connection was served from the cache")
+              .isEqualTo(1);
+
+          rotate(admin, role, node);
+          assertThat(psql(port))
+              .as("refused with the cached password, retried with the rotated one")
+              .isEqualTo(new Psql(0, role));
+          assertThat(reads(node)).isEqualTo(2);
+
+          exec(admin, "ALTER ROLE " + role + " PASSWORD '" + UNKNOWN + "'");
+          Psql refused = psql(port);
+          assertThat(refused.exit()).isNotZero();
+          assertThat(refused.out())
+              .contains("secretless: service pg: backend 127.0.0.1:")
+              .contains("rejected user " + role + ": password authentication failed")
+              .doesNotContain(FIRST)
+              .doesNotContain(SECOND)
+              .doesNotContain(UNKNOWN);
+          assertThat(reads(node)).as("one retry, one more fetch, then the failure").isEqualTo(3);
+
+          exec(admin, "ALTER ROLE " + role + " PASSWORD '" + SECOND + "'");
+          warehouse.stop();
+          assertThat(psql(port))
+              .as("the warehouse is down: the value fetched by the retry is still cached")
+              .isEqualTo(new Psql(0, role));
+        });
+  }
+
+  @Test
+  void withThePoolAParkedLoginServesOnAfterARotationAndANewLoginIsRetriedOnce() throws Exception {
+    withRoleWarehouseAndBroker(
+        "pool: true",
+        (admin, role, warehouse, broker) -> {
+          WarehouseNode node = warehouse.node();
+          int port = port(broker);
+          assertThat(psql(port)).isEqualTo(new Psql(0, role));
+          await().atMost(WAIT).until(() -> poolIdle(broker) == 1); // reset, then parked
+          rotate(admin, role, node);
+          assertThat(psql(port))
+              .as("the backend parked with the old password is reused: no login, no fetch")
+              .isEqualTo(new Psql(0, role));
+          assertThat(reads(node)).isEqualTo(1);
+
+          await().atMost(WAIT).until(() -> poolIdle(broker) == 1);
+          terminateBackendsOf(admin, role);
+          await().atMost(WAIT).until(() -> poolIdle(broker) == 0); // dropped by the pool
+          assertThat(psql(port))
+              .as("a new login with the cached password is refused, fetched again, retried")
+              .isEqualTo(new Psql(0, role));
+          assertThat(reads(node)).isEqualTo(2);
+          assertThat(psql(port))
+              .as("parked again, with the new password")
+              .isEqualTo(new Psql(0, role));
+          assertThat(reads(node)).isEqualTo(2);
+        });
+  }
+
+  /**
+   * A role of its own (password {@link #FIRST}) on the test PostgreSQL, a warehouse in this JVM
+   * holding it as {@code rotating-db}, and a broker with {@code SECRETLESS_WAREHOUSE_CACHE_TTL=10m}
+   * and {@code config: {poolLine}}; all gone afterwards.
+   */
+  private void withRoleWarehouseAndBroker(String poolLine, Scenario scenario) throws Exception {
     String role = "rotating_" + Long.toHexString(System.nanoTime());
     try (Connection admin = admin()) {
       exec(admin, "CREATE ROLE " + role + " LOGIN PASSWORD '" + FIRST + "'");
       try {
-        rotateBehindTheCache(admin, role);
+        withWarehouseAndBroker(admin, role, poolLine, scenario);
       } finally {
-        exec(
-            admin,
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"
-                + role
-                + "'");
+        terminateBackendsOf(admin, role);
         exec(admin, "DROP ROLE " + role);
       }
     }
   }
 
-  private void rotateBehindTheCache(Connection admin, String role) throws Exception {
+  private void withWarehouseAndBroker(
+      Connection admin, String role, String poolLine, Scenario scenario) throws Exception {
     WarehouseConfig config = WarehouseTokenHttpIT.warehouse(dir);
     WarehouseNode node = WarehouseNode.open(config, "http://127.0.0.1:0");
     ApiServer api = ApiServer.start(node, config);
     Map<String, String> props = new HashMap<>();
-    boolean stopped = false;
+    boolean[] stopped = {false};
+    Stoppable warehouse =
+        new Stoppable() {
+          @Override
+          public WarehouseNode node() {
+            return node;
+          }
+
+          @Override
+          public void stop() {
+            if (!stopped[0]) {
+              stopped[0] = true;
+              api.close();
+              node.close();
+            }
+          }
+        };
     try {
       var client = node.clients().create("broker-agent", Set.of());
       WarehouseProviderIT.store(node, "rotating-db", Map.of("value", FIRST), Optional.empty());
@@ -80,49 +182,42 @@ class CachedCredentialRotationIT {
       props.putAll(WarehouseProviderIT.settingsMap(api, client));
       props.put(WarehouseSettings.CACHE_TTL, "10m");
       props.forEach(System::setProperty);
-      try (Broker broker = broker(role)) {
-        int port = ((ListenAddress.Tcp) broker.address("pg")).port();
-        assertThat(psql(port)).isEqualTo(new Psql(0, role));
-        assertThat(psql(port)).isEqualTo(new Psql(0, role));
-        assertThat(reads(node)).as("the second connection was served from the cache").isEqualTo(1);
-
-        exec(admin, "ALTER ROLE " + role + " PASSWORD '" + SECOND + "'");
-        node.warehouse()
-            .rotate(
-                WarehouseProviderIT.ADMIN,
-                "rotating-db",
-                new Rotation(Map.of("value", SECOND), Optional.empty(), Optional.empty()));
-        assertThat(psql(port))
-            .as("refused with the cached password, retried with the rotated one")
-            .isEqualTo(new Psql(0, role));
-        assertThat(reads(node)).isEqualTo(2);
-
-        exec(admin, "ALTER ROLE " + role + " PASSWORD '" + UNKNOWN + "'");
-        Psql refused = psql(port);
-        assertThat(refused.exit()).isNotZero();
-        assertThat(refused.out())
-            .contains("secretless: service pg: backend 127.0.0.1:")
-            .contains("rejected user " + role + ": password authentication failed")
-            .doesNotContain(FIRST)
-            .doesNotContain(SECOND)
-            .doesNotContain(UNKNOWN);
-        assertThat(reads(node)).as("one retry, one more fetch, then the failure").isEqualTo(3);
-
-        exec(admin, "ALTER ROLE " + role + " PASSWORD '" + SECOND + "'");
-        api.close();
-        node.close();
-        stopped = true;
-        assertThat(psql(port))
-            .as("the warehouse is down: the value fetched by the retry is still cached")
-            .isEqualTo(new Psql(0, role));
+      try (Broker broker = broker(role, poolLine)) {
+        scenario.run(admin, role, warehouse, broker);
       }
     } finally {
       props.keySet().forEach(System::clearProperty);
-      if (!stopped) {
-        api.close();
-        node.close();
-      }
+      warehouse.stop();
     }
+  }
+
+  /** The password rotated in PostgreSQL, then in the warehouse: {@link #SECOND}. */
+  private static void rotate(Connection admin, String role, WarehouseNode node)
+      throws SQLException {
+    exec(admin, "ALTER ROLE " + role + " PASSWORD '" + SECOND + "'");
+    node.warehouse()
+        .rotate(
+            WarehouseProviderIT.ADMIN,
+            "rotating-db",
+            new Rotation(Map.of("value", SECOND), Optional.empty(), Optional.empty()));
+  }
+
+  private static int port(Broker broker) {
+    return ((ListenAddress.Tcp) broker.address("pg")).port();
+  }
+
+  /** The broker's parked backends (secretless_pg_pool_idle). */
+  private static double poolIdle(Broker broker) {
+    Matcher m =
+        Pattern.compile("(?m)^secretless_pg_pool_idle\\{[^}]*\\} (\\S+)$")
+            .matcher(broker.scrapeMetrics());
+    return m.find() ? Double.parseDouble(m.group(1)) : -1;
+  }
+
+  private static void terminateBackendsOf(Connection admin, String role) throws SQLException {
+    exec(
+        admin,
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
   }
 
   private record Psql(int exit, String out) {}
@@ -149,7 +244,7 @@ class CachedCredentialRotationIT {
         .sum();
   }
 
-  private static Broker broker(String role) {
+  private static Broker broker(String role, String poolLine) {
     String yaml =
         """
         version: "2"
@@ -164,9 +259,9 @@ class CachedCredentialRotationIT {
               password: { from: warehouse, get: rotating-db }
               sslmode: require
             config:
-              pool: false
+              %s
         """
-            .formatted(WarehouseTokenHttpIT.env("SECRETLESS_IT_PG_PORT"), role);
+            .formatted(WarehouseTokenHttpIT.env("SECRETLESS_IT_PG_PORT"), role, poolLine);
     BrokerConfig config = ConfigLoader.parse(yaml, "rotation.yml", Map.of());
     return Broker.start(config, BrokerOptions.defaults().withAdminAddress(Optional.empty()));
   }
