@@ -83,7 +83,7 @@ class WarehouseProviderIT {
               Secret.of("Wrong-Secret-Canary-0b4"),
               Optional.empty(),
               java.time.Duration.ofSeconds(5),
-              java.time.Duration.ZERO);
+              WarehouseSettings.Cache.OFF);
       try (WarehouseProvider provider = new WarehouseProvider(wrongSecret)) {
         assertThatThrownBy(() -> provider.get("team:api-token"))
             .isInstanceOf(CredentialException.class)

@@ -35,14 +35,16 @@ final class ValueCache implements AutoCloseable {
   private static final int ATTEMPTS = 3;
 
   private final long ttlNanos;
+  private final long refreshNanos;
   private final LongSupplier clock;
   private final Executor background;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, CompletableFuture<Void>> fetching =
       new ConcurrentHashMap<>();
 
-  ValueCache(Duration ttl, LongSupplier clock, Executor background) {
-    this.ttlNanos = ttl.toNanos();
+  ValueCache(WarehouseSettings.Cache settings, LongSupplier clock, Executor background) {
+    this.ttlNanos = settings.ttl().toNanos();
+    this.refreshNanos = settings.refresh().toNanos();
     this.clock = clock;
     this.background = background;
   }
@@ -71,7 +73,7 @@ final class ValueCache implements AutoCloseable {
 
   /**
    * A copy of the value of {@code id} if it is cached and fresh, else empty; never waits (the event
-   * loop calls it). Past half the ttl it starts the background re-fetch, with {@code fetch}.
+   * loop calls it). Past the refresh age it starts the background re-fetch, with {@code fetch}.
    */
   Optional<Secret> getIfCached(String id, Function<String, Secret> fetch) {
     long now = clock.getAsLong();
@@ -102,7 +104,7 @@ final class ValueCache implements AutoCloseable {
     }
     try {
       if (fetching.remove(id, mine)) {
-        Entry old = entries.put(id, new Entry(value.copy(), started, started + ttlNanos / 2));
+        Entry old = entries.put(id, new Entry(value.copy(), started, started + refreshNanos));
         if (old != null) {
           old.destroy();
         }

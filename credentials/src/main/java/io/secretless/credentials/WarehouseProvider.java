@@ -13,11 +13,11 @@ import java.util.function.Supplier;
  * multi-field credential (the part after the last {@code #}). NAME may also be the credential's id.
  *
  * <p>By default every {@link #get} asks the warehouse: each connection's fetch is in the
- * warehouse's audit log and a rotation applies to the next connection. With a cache ttl ({@link
- * WarehouseSettings#cacheTtl()}) values are served from a {@link ValueCache}: fewer fetches, and
- * new connections outlive a warehouse outage for up to half the ttl; a value a backend refuses is
- * dropped by {@link #invalidate}, so the connector's one retry fetches the rotated value. The
- * access token is cached and renewed by an {@link
+ * warehouse's audit log and a rotation applies to the next connection. With a cache ({@link
+ * WarehouseSettings#cache()}) values are served from a {@link ValueCache}: fewer fetches, and new
+ * connections outlive a warehouse outage for up to the ttl less the refresh age; a value a backend
+ * refuses is dropped by {@link #invalidate}, so the connector's one retry fetches the rotated
+ * value. The access token is cached and renewed by an {@link
  * io.secretless.credentials.oauth2.OAuth2TokenSource}.
  *
  * <p>The environment is read at the first {@link #get}, so a broker with no {@code from: warehouse}
@@ -95,8 +95,8 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
       if (client == null) {
         WarehouseSettings s = settings.get();
         client = new WarehouseClient(s);
-        if (s.cacheTtl().isPositive()) {
-          cache = new ValueCache(s.cacheTtl(), System::nanoTime, Thread.ofVirtual()::start);
+        if (s.cache().on()) {
+          cache = new ValueCache(s.cache(), System::nanoTime, Thread.ofVirtual()::start);
         }
       }
       return client;

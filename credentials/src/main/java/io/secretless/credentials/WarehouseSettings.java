@@ -29,11 +29,13 @@ import java.util.function.Function;
  *   <li>{@value #CA_BUNDLE} — a PEM file of the CAs an https warehouse's certificate chains to,
  *       instead of the JDK trust store;
  *   <li>{@value #CACHE_TTL} — how long a fetched value may serve other connections ({@code 30s},
- *       {@code 5m}; default {@code 0}: never cached, every connection fetches).
+ *       {@code 5m}; default {@code 0}: never cached, every connection fetches);
+ *   <li>{@value #CACHE_REFRESH} — how old a cached value may get before a connection that uses it
+ *       starts a background re-fetch; less than the ttl, default half of it.
  * </ul>
  *
  * @param timeout connect and read timeout of each request to the warehouse
- * @param cacheTtl how long a fetched value is served; zero: values are not cached
+ * @param cache how long fetched values serve, and when they are re-fetched
  */
 public record WarehouseSettings(
     URI url,
@@ -41,13 +43,27 @@ public record WarehouseSettings(
     Secret clientSecret,
     Optional<CaBundle> caBundle,
     Duration timeout,
-    Duration cacheTtl) {
+    Cache cache) {
   public static final String URL = "SECRETLESS_WAREHOUSE_URL";
   public static final String CLIENT_ID = "SECRETLESS_WAREHOUSE_CLIENT_ID";
   public static final String CLIENT_SECRET = "SECRETLESS_WAREHOUSE_CLIENT_SECRET";
   public static final String CLIENT_FILE = "SECRETLESS_WAREHOUSE_CLIENT_FILE";
   public static final String CA_BUNDLE = "SECRETLESS_WAREHOUSE_CA_BUNDLE";
   public static final String CACHE_TTL = "SECRETLESS_WAREHOUSE_CACHE_TTL";
+  public static final String CACHE_REFRESH = "SECRETLESS_WAREHOUSE_CACHE_REFRESH";
+
+  /**
+   * The value cache: a value serves for {@code ttl} from its fetch; one older than {@code refresh}
+   * is re-fetched in the background when a connection uses it. {@link #OFF}: not cached.
+   */
+  public record Cache(Duration ttl, Duration refresh) {
+    public static final Cache OFF = new Cache(Duration.ZERO, Duration.ZERO);
+
+    public boolean on() {
+      return ttl.isPositive();
+    }
+  }
+
   public static final String DEFAULT_URL = "http://127.0.0.1:8200";
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
 
@@ -91,13 +107,34 @@ public record WarehouseSettings(
     String fileUrl = fromFile.get("url") instanceof String u && !u.isBlank() ? u : DEFAULT_URL;
     URI url = parseUrl(value(env, URL).orElse(fileUrl));
     Optional<CaBundle> ca = value(env, CA_BUNDLE).map(p -> caBundle(url, p));
-    Duration ttl = value(env, CACHE_TTL).map(WarehouseSettings::cacheTtl).orElse(Duration.ZERO);
-    return new WarehouseSettings(url, id.get(), Secret.of(secret.get()), ca, DEFAULT_TIMEOUT, ttl);
+    return new WarehouseSettings(
+        url, id.get(), Secret.of(secret.get()), ca, DEFAULT_TIMEOUT, cache(env));
   }
 
-  /** These settings with values cached for {@code ttl} (zero: not cached). */
-  public WarehouseSettings withCacheTtl(Duration ttl) {
-    return new WarehouseSettings(url, clientId, clientSecret, caBundle, timeout, ttl);
+  private static Cache cache(Function<String, String> env) {
+    Duration ttl = value(env, CACHE_TTL).map(t -> duration(CACHE_TTL, t)).orElse(Duration.ZERO);
+    Optional<Duration> refresh = value(env, CACHE_REFRESH).map(t -> duration(CACHE_REFRESH, t));
+    if (!ttl.isPositive()) {
+      if (refresh.isPresent()) {
+        throw new CredentialException(
+            "warehouse provider: " + CACHE_REFRESH + " needs " + CACHE_TTL + " (the cache is off)");
+      }
+      return Cache.OFF;
+    }
+    Duration every = refresh.orElse(ttl.dividedBy(2));
+    if (!every.isPositive() || every.compareTo(ttl) >= 0) {
+      throw new CredentialException(
+          "warehouse provider: "
+              + CACHE_REFRESH
+              + " must be more than 0 and less than "
+              + CACHE_TTL
+              + " ("
+              + ttl.toSeconds()
+              + " s), got "
+              + every.toMillis()
+              + " ms");
+    }
+    return new Cache(ttl, every);
   }
 
   /** The environment of this process, then system properties of the same names. */
@@ -152,16 +189,17 @@ public record WarehouseSettings(
     }
   }
 
-  private static Duration cacheTtl(String text) {
+  private static Duration duration(String variable, String text) {
     return Durations.parse(text)
         .orElseThrow(
             () ->
                 new CredentialException(
                     "warehouse provider: "
-                        + CACHE_TTL
+                        + variable
                         + " must be "
                         + Durations.EXPECTED
-                        + " (or 0: no cache), got '"
+                        + (variable.equals(CACHE_TTL) ? " (or 0: no cache)" : "")
+                        + ", got '"
                         + text
                         + "'"));
   }

@@ -32,7 +32,7 @@ class ValueCacheTest {
 
   private final ValueCache cache =
       new ValueCache(
-          TTL,
+          new WarehouseSettings.Cache(TTL, TTL.dividedBy(2)),
           now::get,
           task -> {
             if (holdBackground) {
@@ -83,6 +83,24 @@ class ValueCacheTest {
     held.get(0).run();
     assertThat(get()).isEqualTo("Value-Two-Canary");
     assertThat(fetches).hasValue(2);
+  }
+
+  @Test
+  void aShorterRefreshAgeReFetchesSoonerWhileTheTtlStaysTheLimit() {
+    ValueCache often =
+        new ValueCache(
+            new WarehouseSettings.Cache(TTL, Duration.ofSeconds(10)), now::get, Runnable::run);
+    try (Secret s = often.get("db#password", fetch)) {
+      assertThat(s.revealString()).isEqualTo("Value-One-Canary");
+    }
+    current = "Value-Two-Canary";
+    advance(Duration.ofSeconds(11));
+    often.get("db#password", fetch).destroy(); // past the refresh age: re-fetched behind it
+    try (Secret s = often.get("db#password", fetch)) {
+      assertThat(s.revealString()).isEqualTo("Value-Two-Canary");
+    }
+    assertThat(fetches).hasValue(2);
+    often.close();
   }
 
   @Test

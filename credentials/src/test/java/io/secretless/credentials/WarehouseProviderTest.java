@@ -83,7 +83,7 @@ class WarehouseProviderTest {
             Secret.of(CLIENT_SECRET),
             Optional.empty(),
             Duration.ofSeconds(1),
-            Duration.ZERO));
+            WarehouseSettings.Cache.OFF));
   }
 
   @Test

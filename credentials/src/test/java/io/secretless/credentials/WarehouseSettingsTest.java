@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,19 +34,39 @@ class WarehouseSettingsTest {
   }
 
   @Test
-  void theCacheTtlIsOffByDefaultAndADurationWhenSetAndABadOneIsNamed() {
+  void theCacheIsOffByDefaultRefreshesAtHalfItsTtlOrAsToldAndBadValuesAreNamed() {
     Map<String, String> env =
         new java.util.HashMap<>(
             Map.of(WarehouseSettings.CLIENT_ID, "broker", WarehouseSettings.CLIENT_SECRET, CANARY));
-    assertThat(WarehouseSettings.from(env::get).cacheTtl()).isZero();
+    assertThat(WarehouseSettings.from(env::get).cache()).isEqualTo(WarehouseSettings.Cache.OFF);
     env.put(WarehouseSettings.CACHE_TTL, "1m30s");
-    assertThat(WarehouseSettings.from(env::get).cacheTtl()).hasSeconds(90);
-    env.put(WarehouseSettings.CACHE_TTL, "ten minutes");
+    assertThat(WarehouseSettings.from(env::get).cache())
+        .isEqualTo(new WarehouseSettings.Cache(Duration.ofSeconds(90), Duration.ofSeconds(45)));
+    env.put(WarehouseSettings.CACHE_REFRESH, "10s");
+    assertThat(WarehouseSettings.from(env::get).cache().refresh()).hasSeconds(10);
+
+    env.put(WarehouseSettings.CACHE_REFRESH, "2m");
     assertThatThrownBy(() -> WarehouseSettings.from(env::get))
         .isInstanceOf(CredentialException.class)
         .hasMessage(
+            "warehouse provider: SECRETLESS_WAREHOUSE_CACHE_REFRESH must be more than 0 and less"
+                + " than SECRETLESS_WAREHOUSE_CACHE_TTL (90 s), got 120000 ms");
+    env.put(WarehouseSettings.CACHE_REFRESH, "soon");
+    assertThatThrownBy(() -> WarehouseSettings.from(env::get))
+        .hasMessage(
+            "warehouse provider: SECRETLESS_WAREHOUSE_CACHE_REFRESH must be a duration such as"
+                + " 500ms, 10s, 2m or 1h30m, got 'soon'");
+    env.put(WarehouseSettings.CACHE_TTL, "ten minutes");
+    assertThatThrownBy(() -> WarehouseSettings.from(env::get))
+        .hasMessage(
             "warehouse provider: SECRETLESS_WAREHOUSE_CACHE_TTL must be a duration such as 500ms,"
                 + " 10s, 2m or 1h30m (or 0: no cache), got 'ten minutes'");
+    env.put(WarehouseSettings.CACHE_TTL, "0");
+    env.put(WarehouseSettings.CACHE_REFRESH, "10s");
+    assertThatThrownBy(() -> WarehouseSettings.from(env::get))
+        .hasMessage(
+            "warehouse provider: SECRETLESS_WAREHOUSE_CACHE_REFRESH needs"
+                + " SECRETLESS_WAREHOUSE_CACHE_TTL (the cache is off)");
   }
 
   @Test
