@@ -47,6 +47,8 @@ public final class Broker implements AutoCloseable {
    *     rejects its config
    * @throws BrokerException when the admin listener cannot bind, or when the environment variable
    *     {@value Transport#ENV} names no transport
+   * @throws io.secretless.credentials.CredentialException when a credential provider a service uses
+   *     has bad settings (e.g. {@code from: warehouse} without client credentials)
    */
   public static Broker start(BrokerConfig config, BrokerOptions options) {
     return start(config, options, Optional.ofNullable(System.getenv(Transport.ENV)));
@@ -56,6 +58,7 @@ public final class Broker implements AutoCloseable {
   static Broker start(BrokerConfig config, BrokerOptions options, Optional<String> transport) {
     Map<String, Connector> connectors = byName(options.connectors());
     Map<Object, List<ServiceConfig>> groups = group(config, connectors);
+    options.resolver().checkSettings(config.services());
     Broker broker = new Broker(options, transport);
     try {
       broker.open(groups, connectors);

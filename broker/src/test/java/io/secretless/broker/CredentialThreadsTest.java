@@ -1,11 +1,13 @@
 package io.secretless.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.util.concurrent.FastThreadLocalThread;
 import io.secretless.config.ListenAddress;
 import io.secretless.config.ServiceConfig;
 import io.secretless.core.Secret;
+import io.secretless.credentials.CredentialException;
 import io.secretless.credentials.CredentialProvider;
 import io.secretless.credentials.CredentialResolver;
 import java.io.IOException;
@@ -148,5 +150,29 @@ class CredentialThreadsTest {
         .as("the second connection's value came from the cache")
         .hasSize(1);
     assertThat(provider.cacheHits.getFirst()).isInstanceOf(FastThreadLocalThread.class);
+  }
+
+  @Test
+  void aProviderWithBadSettingsStopsTheStartNamingServiceAndProvider() throws Exception {
+    backend = new EchoBackend();
+    var misconfigured =
+        new RecordingProvider("strict", true, "1") {
+          @Override
+          public void checkSettings() {
+            throw new CredentialException("strict provider: STRICT_URL is not set");
+          }
+        };
+    ServiceConfig service =
+        Fixtures.withPortFrom(
+            Fixtures.tcpService("echo", Fixtures.anyPort(), backend.port()), "strict", "PORT");
+    assertThatThrownBy(
+            () ->
+                Broker.start(
+                    Fixtures.config(service),
+                    Fixtures.options()
+                        .withResolver(new CredentialResolver(List.of(misconfigured)))))
+        .isInstanceOf(CredentialException.class)
+        .hasMessage("service echo: from strict: strict provider: STRICT_URL is not set");
+    assertThat(misconfigured.callers).as("nothing was fetched").isEmpty();
   }
 }

@@ -35,6 +35,16 @@ public interface CredentialProvider {
   }
 
   /**
+   * Checks the provider's own settings (environment variables, files it needs before any fetch),
+   * once, when the broker starts with a service that uses it: a mistake then stops the start
+   * instead of failing every connection. Never fetches a value or contacts a store, which may be
+   * down while the broker starts. The default has nothing to check.
+   *
+   * @throws CredentialException naming the setting and what is wrong, never a secret
+   */
+  default void checkSettings() {}
+
+  /**
    * The value for {@code id} if the provider has it at hand without waiting, else empty; called on
    * an event loop, so it must never block. The default answers for providers that never {@link
    * #blocks() block} and is empty for the others; a caching provider answers with a fresh cached

@@ -43,6 +43,32 @@ public final class CredentialResolver {
   }
 
   /**
+   * {@link CredentialProvider#checkSettings} of every provider the services use, once each: at
+   * start, so that a provider's bad settings stop the broker instead of failing every connection.
+   *
+   * @throws CredentialException naming the first service that uses the provider, and the problem
+   */
+  public void checkSettings(List<ServiceConfig> services) {
+    java.util.Set<CredentialProvider> checked =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (ServiceConfig service : services) {
+      for (CredentialRef ref : service.credentials().values()) {
+        if (ref instanceof CredentialRef.FromProvider from
+            && providers.get(from.provider()) instanceof CredentialProvider provider
+            && checked.add(provider)) {
+          try {
+            provider.checkSettings();
+          } catch (CredentialException e) {
+            throw new CredentialException(
+                "service " + service.name() + ": from " + from.provider() + ": " + e.getMessage(),
+                e);
+          }
+        }
+      }
+    }
+  }
+
+  /**
    * A backend refused the service's credentials: drops the cached copies of its provider-fetched
    * values ({@link CredentialProvider#invalidate}). True when a provider of one of them caches
    * values, so that resolving again may give newer ones (a rotation the cache had not seen): worth

@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  * value. The access token is cached and renewed by an {@link
  * io.secretless.credentials.oauth2.OAuth2TokenSource}.
  *
- * <p>The environment is read at the first {@link #get}, so a broker with no {@code from: warehouse}
- * service never needs it. It {@linkplain #blocks() blocks}: each get is an HTTP request.
+ * <p>The environment is read when a broker with a {@code from: warehouse} service starts ({@link
+ * #checkSettings}; at the first {@link #get} elsewhere), so a broker without one never needs it. It
+ * {@linkplain #blocks() blocks}: each get is an HTTP request.
  */
 public final class WarehouseProvider implements CredentialProvider, AutoCloseable {
   private final Supplier<WarehouseSettings> settings;
@@ -73,6 +74,15 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
     }
     WarehouseClient client = client();
     return ignored -> client.secret(id, name, Optional.ofNullable(field));
+  }
+
+  /**
+   * Reads the environment (and the client file) now, so a wrong or missing setting stops the
+   * broker's start; sends no request.
+   */
+  @Override
+  public void checkSettings() {
+    client();
   }
 
   /** Drops the cached value of {@code id}; true when values are cached at all. */

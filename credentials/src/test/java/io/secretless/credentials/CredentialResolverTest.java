@@ -64,7 +64,7 @@ class CredentialResolverTest {
   }
 
   /** A stand-in for a caching provider: holds only the id "hit"; records what is invalidated. */
-  private static final class StubCache implements CredentialProvider {
+  private static class StubCache implements CredentialProvider {
     final List<String> invalidated = new java.util.ArrayList<>();
 
     @Override
@@ -163,5 +163,36 @@ class CredentialResolverTest {
         .hasMessageContaining("service pg-unit: credential 'password' from env")
         .hasMessageContaining("UNSET_VARIABLE is not set")
         .hasMessageNotContaining("Env-Canary-8a2");
+  }
+
+  @Test
+  void checkSettingsAsksEachProviderInUseOnceAndNamesTheFirstServiceThatUsesIt() {
+    List<String> checked = new java.util.ArrayList<>();
+    CredentialProvider strict =
+        new StubCache() {
+          @Override
+          public void checkSettings() {
+            checked.add("cache");
+            if (checked.size() > 1) {
+              throw new AssertionError("checked twice");
+            }
+          }
+        };
+    var withStrict = new CredentialResolver(List.of(strict, new EnvProvider(Map.of())));
+    ServiceConfig one = service(literalHostAnd("password", from("cache", "a")));
+    ServiceConfig two = service(literalHostAnd("password", from("cache", "b")));
+    withStrict.checkSettings(List.of(one, two, service(literalHostAnd("x", from("nowhere", "y")))));
+    assertThat(checked).containsExactly("cache");
+
+    CredentialProvider failing =
+        new StubCache() {
+          @Override
+          public void checkSettings() {
+            throw new CredentialException("cache provider: CACHE_URL is not set");
+          }
+        };
+    assertThatThrownBy(() -> new CredentialResolver(List.of(failing)).checkSettings(List.of(one)))
+        .isInstanceOf(CredentialException.class)
+        .hasMessage("service pg-unit: from cache: cache provider: CACHE_URL is not set");
   }
 }
