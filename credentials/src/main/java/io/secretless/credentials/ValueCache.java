@@ -78,7 +78,13 @@ final class ValueCache implements AutoCloseable {
   Optional<Secret> getIfCached(String id, Function<String, Secret> fetch) {
     long now = clock.getAsLong();
     Entry entry = entries.get(id);
-    if (entry == null || now - entry.fetched >= ttlNanos) {
+    if (entry == null) {
+      return Optional.empty();
+    }
+    if (now - entry.fetched >= ttlNanos) {
+      if (entries.remove(id, entry)) {
+        entry.destroy(); // expired: zeroed now, not when some later fetch sweeps
+      }
       return Optional.empty();
     }
     Secret copy = entry.copy();

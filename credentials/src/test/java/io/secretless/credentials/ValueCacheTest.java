@@ -142,6 +142,8 @@ class ValueCacheTest {
     advance(Duration.ofSeconds(30));
     assertThat(cache.getIfCached("db#password", fetch)).as("expired").isEmpty();
     assertThat(fetches).hasValue(1);
+    holdBackground = false;
+    assertThat(get()).as("an expired value is fetched again").isEqualTo("Value-Two-Canary");
   }
 
   @Test
