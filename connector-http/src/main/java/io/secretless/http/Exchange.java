@@ -27,6 +27,9 @@ final class Exchange {
   /** The upstream refused the credentials, and the connection's were dropped to fetch anew. */
   boolean renewedCredentials;
 
+  /** The upstream answered 401 to the OAuth2 token: it is dropped before the retry. */
+  boolean refusedToken;
+
   /** The response has no framing and goes to an HTTP/1.1 client chunked by the broker. */
   boolean rechunk;
 
@@ -60,15 +63,21 @@ final class Exchange {
   }
 
   /**
-   * The upstream answered 401 to this request (its first try). Credentials from a cache are dropped
-   * and renewed for the connection whether or not the request can be replayed, so that at least its
-   * next request uses fresh ones. True when the request is to be sent again, once: it is replayable
-   * and complete, and a new OAuth2 token or renewed credentials may change the answer.
+   * The upstream answered {@code status} to this request (its first try): true when that refuses
+   * the credentials ({@link HttpRoute#refusesCredentialsWith}). Credentials from a cache are then
+   * dropped and renewed for the connection whether or not the request can be replayed, so that at
+   * least its next request uses fresh ones. True when the request is to be sent again, once: it is
+   * replayable and complete, and a new OAuth2 token (on a 401 only) or renewed credentials may
+   * change the answer.
    */
-  boolean refused(ConnectionCredentials credentials) {
+  boolean refused(ConnectionCredentials credentials, int status) {
     BoundRoute route = target.route();
+    if (status != 401 && (route == null || !route.route().refusesCredentialsWith(status))) {
+      return false;
+    }
     renewedCredentials = route != null && credentials.renew(route);
-    return (token != null || renewedCredentials) && replayable && requestDone;
+    refusedToken = status == 401 && token != null;
+    return (refusedToken || renewedCredentials) && replayable && requestDone;
   }
 
   String service() {

@@ -9,10 +9,11 @@ import java.util.Map;
 /**
  * {@code secretless.http.requests{service, outcome}}: forwarded, upstream_error, upstream_timeout,
  * credentials_error, token_retry (a 401 answered with a new OAuth2 token and a retry),
- * credential_retry (a 401 answered with credentials fetched anew past a cache and a retry; a retry
- * that renews both counts under both), refused; service "unmatched" counts requests no service
- * takes (refused, or forwarded without credentials by opt-in), CONNECT and malformed requests.
- * Counters are created when the listener opens; counting is a lock-free add.
+ * credential_retry (a 401, or a 403 on an aws service, answered with credentials fetched anew past
+ * a cache and a retry; a retry that renews both counts under both), refused; service "unmatched"
+ * counts requests no service takes (refused, or forwarded without credentials by opt-in), CONNECT
+ * and malformed requests. Counters are created when the listener opens; counting is a lock-free
+ * add.
  */
 final class HttpMetrics {
   enum Outcome {

@@ -73,6 +73,15 @@ record HttpRoute(
     return service.name();
   }
 
+  /**
+   * Whether an upstream answer with {@code status} may mean the credentials were refused: 401, and
+   * for the {@code aws} connector 403 too (AWS answers an unknown, rotated or expired key with 403;
+   * the body that says so is not read, so a plain AccessDenied counts as well).
+   */
+  boolean refusesCredentialsWith(int status) {
+    return status == 401 || status == 403 && aws.isPresent();
+  }
+
   /** Whether this route serves {@code url} (an absolute URL as the client sent it). */
   boolean matches(String url) {
     if (urlPatterns.isEmpty()) {

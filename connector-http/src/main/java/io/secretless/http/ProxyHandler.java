@@ -292,7 +292,7 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
       respondError(e.status, e.getMessage(), ex.clientKeepAlive && ex.replayable, false);
       return;
     }
-    // A retry after a 401 dials a new connection: the one that answered 401, or an idle pooled one,
+    // A retry after a refusal dials a new connection: the one that refused, or an idle pooled one,
     // may be closing at this very moment.
     upstream.connect(ex.retried);
   }
@@ -313,13 +313,16 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
     drain();
   }
 
-  /** The 401 kept from the client ({@link Exchange#refused}) is read: one retry serves all. */
+  /**
+   * The 401 (or aws 403) kept from the client ({@link Exchange#refused}) is read: one retry serves
+   * all.
+   */
   void retryRefused() {
     ex.swallowing = false;
     ex.retried = true;
     upstream.release(ex, ex.upstreamKeepAlive);
     BoundRoute route = ex.target.route();
-    if (ex.token != null) {
+    if (ex.refusedToken) {
       listener.metrics().count(route, HttpMetrics.Outcome.TOKEN_RETRY);
       route.tokens().get().invalidate(ex.token);
     }

@@ -267,7 +267,7 @@ final class UpstreamLeg {
 
   private void onResponseHead(Exchange ex, ResponseHead h) {
     int code = h.status();
-    if (code == 401 && !ex.retried && ex.refused(credentials)) {
+    if ((code == 401 || code == 403) && !ex.retried && ex.refused(credentials, code)) {
       ex.swallowing = true;
       ex.upstreamKeepAlive = h.keepAlive();
       return;
@@ -332,7 +332,7 @@ final class UpstreamLeg {
       return;
     }
     if (ex.swallowing) {
-      // The 401 came, then the connection closed before its body ended: retry as planned.
+      // The refusal came, then the connection closed before its body ended: retry as planned.
       proxy.retryRefused();
       return;
     }
