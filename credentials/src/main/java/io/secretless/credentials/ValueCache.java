@@ -16,11 +16,14 @@ import org.slf4j.LoggerFactory;
  * Values a provider fetched, each served for a time to live counted from the start of its fetch.
  *
  * <ul>
- *   <li>A get of a value older than half its ttl also starts one background re-fetch of it; the new
- *       value replaces the old. If that fails (the store is down), the old value keeps serving
- *       until its ttl ends, another re-fetch is tried at most once a second, and each failure is
- *       one WARN line. So a busy value is re-fetched about every ttl/2 and outlives an outage of up
- *       to ttl/2.
+ *   <li>A get of a value older than the refresh age (by default half the ttl) also starts one
+ *       background re-fetch of it; the new value replaces the old. If that fails for want of the
+ *       store (unreachable, timed out, 5xx), the old value keeps serving until its ttl ends,
+ *       another re-fetch is tried at most once a second, and each failure is one WARN line. So a
+ *       busy value is re-fetched about once per refresh age and outlives an outage of up to the ttl
+ *       less the refresh age. A re-fetch the store {@linkplain CredentialException#refused refuses}
+ *       (not granted, deleted, expired) drops the value at once instead: a verdict is not an
+ *       outage.
  *   <li>A get of a missing or expired value fetches on the caller's thread; concurrent gets of the
  *       same id wait for that one fetch (single flight) and share its failure.
  *   <li>{@link #invalidate} drops a value at once (a backend refused it), and a fetch already under
