@@ -1,6 +1,7 @@
 package io.secretless.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayDeque;
@@ -55,10 +56,22 @@ final class ClientInbound {
   }
 
   /**
-   * The size of the current request's body when all of it (up to {@link RequestFramer#END}) is
-   * queued and at most {@code limit} bytes; else -1.
+   * {@code head} with the current request's body appended when all of it (up to {@link
+   * RequestFramer#END}) is queued and at most {@code limit} bytes (the body slices are then taken
+   * off the queue): one buffer, one send, for a typical request. Just the head otherwise.
    */
-  int wholeSmallBody(int limit) {
+  ByteBuf withSmallBody(byte[] head, int limit, ByteBufAllocator alloc) {
+    int body = wholeSmallBody(limit);
+    ByteBuf out = alloc.directBuffer(head.length + Math.max(body, 0)).writeBytes(head);
+    while (body > 0 && queue.peek() instanceof ByteBuf b) {
+      queue.poll();
+      out.writeBytes(b);
+      b.release();
+    }
+    return out;
+  }
+
+  private int wholeSmallBody(int limit) {
     int n = 0;
     for (Object o : queue) {
       if (o == RequestFramer.END) {
@@ -69,15 +82,6 @@ final class ClientInbound {
       }
     }
     return -1;
-  }
-
-  /** Moves the queued body slices before {@link RequestFramer#END} into {@code out}. */
-  void moveBodyTo(ByteBuf out) {
-    while (queue.peek() instanceof ByteBuf b) {
-      queue.poll();
-      out.writeBytes(b);
-      b.release();
-    }
   }
 
   /** A copy of the queued body (its messages stay queued to be forwarded). */

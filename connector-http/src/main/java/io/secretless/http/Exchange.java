@@ -80,6 +80,23 @@ final class Exchange {
     return (refusedToken || renewedCredentials) && replayable && requestDone;
   }
 
+  /**
+   * The kept refusal is read and the request goes again, once: counts the retry under what it
+   * renews and drops the refused OAuth2 token.
+   */
+  void retrying(HttpMetrics metrics) {
+    swallowing = false;
+    retried = true;
+    BoundRoute route = target.route();
+    if (refusedToken) {
+      metrics.count(route, HttpMetrics.Outcome.TOKEN_RETRY);
+      route.tokens().get().invalidate(token);
+    }
+    if (renewedCredentials) {
+      metrics.count(route, HttpMetrics.Outcome.CREDENTIAL_RETRY);
+    }
+  }
+
   String service() {
     return target.route() == null ? "(unmatched, forwarded)" : target.route().name();
   }

@@ -318,17 +318,8 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
    * all.
    */
   void retryRefused() {
-    ex.swallowing = false;
-    ex.retried = true;
+    ex.retrying(listener.metrics());
     upstream.release(ex, ex.upstreamKeepAlive);
-    BoundRoute route = ex.target.route();
-    if (ex.refusedToken) {
-      listener.metrics().count(route, HttpMetrics.Outcome.TOKEN_RETRY);
-      route.tokens().get().invalidate(ex.token);
-    }
-    if (ex.renewedCredentials) {
-      listener.metrics().count(route, HttpMetrics.Outcome.CREDENTIAL_RETRY);
-    }
     state = State.PREPARING;
     prepare();
   }
@@ -338,13 +329,9 @@ final class ProxyHandler extends ChannelInboundHandlerAdapter {
    * queued and small: one buffer, one send, for a typical request.
    */
   ByteBuf upstreamHead(Exchange ex, io.netty.buffer.ByteBufAllocator alloc) {
-    byte[] head = ex.upstreamHead;
-    int body = ex.requestDone ? -1 : inbound.wholeSmallBody(SMALL_BODY);
-    ByteBuf buf = alloc.directBuffer(head.length + Math.max(body, 0)).writeBytes(head);
-    if (body > 0) {
-      inbound.moveBodyTo(buf);
-    }
-    return buf;
+    return ex.requestDone
+        ? alloc.directBuffer(ex.upstreamHead.length).writeBytes(ex.upstreamHead)
+        : inbound.withSmallBody(ex.upstreamHead, SMALL_BODY, alloc);
   }
 
   /** The request being served, or null. */

@@ -55,12 +55,11 @@ final class PgHandshake {
   private final ConnectorSession session;
   private final ServiceConfig service;
   private final Channel client;
-  private final List<ByteBuf> clientBytes = new ArrayList<>();
-  private final List<ByteBuf> backendBytes = new ArrayList<>();
+  private final HeldBytes clientBytes = new HeldBytes();
+  private final HeldBytes backendBytes = new HeldBytes();
   private Channel backend;
   private Credentials credentials;
   private boolean over;
-  private boolean discarding; // failed or cancel: leftover bytes go nowhere
   private ScheduledFuture<?> timer;
   private String poolKey; // set when the service pools backends
   private BackendKeyData backendKey;
@@ -141,7 +140,8 @@ final class PgHandshake {
   /** The connection carries a CancelRequest: no login, no relay. */
   void cancel(CancelRequest request) {
     over = true; // the decoder decodes nothing after a CancelRequest; the broker closes us
-    discarding = true;
+    clientBytes.discard();
+    backendBytes.discard();
     timer.cancel(false);
     connector.forwardCancel(session, request);
   }
@@ -261,29 +261,17 @@ final class PgHandshake {
 
   /** Bytes the client sent after its StartupMessage, to forward before relaying. */
   void heldFromClient(ByteBuf bytes) {
-    hold(clientBytes, bytes);
+    clientBytes.add(bytes);
   }
 
   /** Bytes the backend sent after ReadyForQuery, to forward before relaying. */
   void heldFromBackend(ByteBuf bytes) {
-    hold(backendBytes, bytes);
+    backendBytes.add(bytes);
   }
 
   /** How many bytes the client sent after its StartupMessage that wait for the relay. */
   int heldFromClient() {
-    int n = 0;
-    for (ByteBuf b : clientBytes) {
-      n += b.readableBytes();
-    }
-    return n;
-  }
-
-  private void hold(List<ByteBuf> held, ByteBuf bytes) {
-    if (discarding) {
-      bytes.release(); // leftovers handed over as the pipeline is torn down
-    } else {
-      held.add(bytes);
-    }
+    return clientBytes.size();
   }
 
   /** ReadyForQuery was written to the client: remove our handlers and hand over to the relay. */
@@ -311,10 +299,8 @@ final class PgHandshake {
       backendBytes.forEach(fromBackend::observe);
       clientBytes.forEach(fromClient::observe);
     }
-    backendBytes.forEach(client::write);
-    clientBytes.forEach(backend::write);
-    backendBytes.clear();
-    clientBytes.clear();
+    backendBytes.writeTo(client);
+    clientBytes.writeTo(backend);
     client.flush();
     backend.flush();
     if (pooled == null) {
@@ -345,17 +331,14 @@ final class PgHandshake {
       return;
     }
     over = true;
-    discarding = true;
+    clientBytes.discard();
+    backendBytes.discard();
     if (timer != null) {
       timer.cancel(false);
     }
     String prefix = "service " + service.name() + ": ";
     String message = e.getMessage().startsWith(prefix) ? e.getMessage() : prefix + e.getMessage();
     closeCredentials();
-    clientBytes.forEach(ByteBuf::release);
-    backendBytes.forEach(ByteBuf::release);
-    clientBytes.clear();
-    backendBytes.clear();
     if (backend != null) {
       backend.close();
     }

@@ -3,11 +3,14 @@ package io.secretless.credentials;
 import io.secretless.config.CredentialRef;
 import io.secretless.config.ServiceConfig;
 import io.secretless.core.Secret;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -49,8 +52,7 @@ public final class CredentialResolver {
    * @throws CredentialException naming the first service that uses the provider, and the problem
    */
   public void checkSettings(List<ServiceConfig> services) {
-    java.util.Set<CredentialProvider> checked =
-        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    Set<CredentialProvider> checked = Collections.newSetFromMap(new IdentityHashMap<>());
     for (ServiceConfig service : services) {
       for (CredentialRef ref : service.credentials().values()) {
         if (ref instanceof CredentialRef.FromProvider from

@@ -2,7 +2,6 @@ package io.secretless.credentials;
 
 import io.secretless.core.Secret;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -52,19 +51,21 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
 
   @Override
   public Secret get(String id) {
-    Function<String, Secret> fetch = fetcher(id);
-    ValueCache values = cache();
-    return values == null ? fetch.apply(id) : values.get(id, fetch);
+    ValueCache values = cache;
+    return values == null ? fetch(id) : values.get(id, this::fetch);
   }
 
-  /** A fresh cached copy when values are cached; never a request. */
+  /**
+   * A fresh cached copy when values are cached; never a request. On the event loop: no lock, no
+   * parsing of {@code id} unless a re-fetch starts.
+   */
   @Override
   public Optional<Secret> getWithoutBlocking(String id) {
-    ValueCache values = cache();
-    return values == null ? Optional.empty() : values.getIfCached(id, fetcher(id));
+    ValueCache values = cache;
+    return values == null ? Optional.empty() : values.getIfCached(id, this::fetch);
   }
 
-  private Function<String, Secret> fetcher(String id) {
+  private Secret fetch(String id) {
     int hash = id.lastIndexOf('#');
     String name = hash < 0 ? id : id.substring(0, hash);
     String field = hash < 0 ? null : id.substring(hash + 1);
@@ -72,8 +73,7 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
       throw new CredentialException(
           "warehouse credential '" + id + "': use get: NAME or get: NAME#field");
     }
-    WarehouseClient client = client();
-    return ignored -> client.secret(id, name, Optional.ofNullable(field));
+    return client().secret(id, name, Optional.ofNullable(field));
   }
 
   /**
@@ -88,7 +88,7 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
   /** Drops the cached value of {@code id}; true when values are cached at all. */
   @Override
   public boolean invalidate(String id) {
-    ValueCache values = cache();
+    ValueCache values = cache;
     if (values != null) {
       values.invalidate(id);
     }
@@ -111,10 +111,6 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
       }
       return client;
     }
-  }
-
-  private ValueCache cache() {
-    return cache;
   }
 
   @Override
