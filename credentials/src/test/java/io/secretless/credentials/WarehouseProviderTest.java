@@ -2,6 +2,7 @@ package io.secretless.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -12,6 +13,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +35,8 @@ class WarehouseProviderTest {
   private volatile int status = 200;
   private volatile String body = "{\"name\":\"db\",\"version\":1,\"value\":\"" + VALUE + "\"}";
   private volatile Duration delay = Duration.ZERO;
+  private final BlockingQueue<String> pushed = new LinkedBlockingQueue<>();
+  private final AtomicInteger polls = new AtomicInteger();
   private final HttpServer server;
 
   WarehouseProviderTest() throws IOException {
@@ -44,6 +51,8 @@ class WarehouseProviderTest {
                     + issued.incrementAndGet()
                     + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}"));
     server.createContext("/v1/credentials/", this::secret);
+    server.createContext("/v1/changes", this::changes);
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor()); // a held poll blocks no other
     server.start();
   }
 
@@ -60,6 +69,30 @@ class WarehouseProviderTest {
       Thread.currentThread().interrupt();
     }
     send(ex, status, body);
+  }
+
+  /** The stand-in feed: the starting point, then each queued change, else an empty answer. */
+  private void changes(HttpExchange ex) throws IOException {
+    int n = polls.incrementAndGet();
+    String query = String.valueOf(ex.getRequestURI().getQuery());
+    String change = null;
+    if (query.startsWith("after=")) {
+      try {
+        change = pushed.poll(20, TimeUnit.SECONDS); // held like the real feed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    send(
+        ex,
+        200,
+        "{\"next\":"
+            + n
+            + ",\"changes\":["
+            + (change == null
+                ? ""
+                : "{\"seq\":" + n + ",\"id\":\"" + change + "\",\"action\":\"rotate\"}")
+            + "]}");
   }
 
   private static void send(HttpExchange ex, int status, String body) throws IOException {
@@ -84,6 +117,51 @@ class WarehouseProviderTest {
             Optional.empty(),
             Duration.ofSeconds(1),
             WarehouseSettings.Cache.OFF));
+  }
+
+  private WarehouseProvider cachingProvider(boolean push) {
+    return new WarehouseProvider(
+        new WarehouseSettings(
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+            "broker",
+            Secret.of(CLIENT_SECRET),
+            Optional.empty(),
+            Duration.ofSeconds(1),
+            new WarehouseSettings.Cache(Duration.ofMinutes(5), Duration.ofMinutes(2), push)));
+  }
+
+  @Test
+  void withPushARotationTheStandInFeedReportsDropsTheCachedValueAndCloseEndsTheWatcher() {
+    body = "{\"id\":\"cred-1\",\"name\":\"db\",\"version\":1,\"value\":\"" + VALUE + "\"}";
+    WarehouseProvider provider = cachingProvider(true);
+    try (provider) {
+      provider.checkSettings();
+      assertThat(provider.pushing()).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> polls.get() >= 2); // held after the start
+      assertThat(provider.get("db").revealString()).isEqualTo(VALUE);
+      body = body.replace(VALUE, "Pushed-Canary-51d");
+      assertThat(provider.get("db").revealString()).as("cached").isEqualTo(VALUE);
+
+      pushed.add("cred-1");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> provider.get("db").revealString().equals("Pushed-Canary-51d"));
+    }
+    assertThat(provider.pushing())
+        .as("no thread left after close, though its poll was held for 20 s")
+        .isFalse();
+    int after = polls.get();
+    await().during(Duration.ofMillis(700)).until(() -> polls.get() == after);
+  }
+
+  @Test
+  void withPushOffNoWatcherRunsAndNoFeedIsPolled() {
+    try (WarehouseProvider provider = cachingProvider(false)) {
+      provider.checkSettings();
+      assertThat(provider.get("db").revealString()).isEqualTo(VALUE);
+      assertThat(provider.pushing()).isFalse();
+      assertThat(polls).hasValue(0);
+    }
   }
 
   @Test
