@@ -109,7 +109,8 @@ final class ChangeWatcher implements AutoCloseable {
     while (!closed) {
       Answer answer;
       try {
-        answer = feed.poll(next, next.isPresent() ? WAIT : Duration.ZERO);
+        // After an outage the first poll does not wait, so the recovery shows at once.
+        answer = feed.poll(next, next.isPresent() && !down ? WAIT : Duration.ZERO);
       } catch (RuntimeException e) {
         if (closed) {
           return;
@@ -138,6 +139,10 @@ final class ChangeWatcher implements AutoCloseable {
           delay = FIRST_PAUSE;
           if (next.isEmpty()) {
             cache.invalidateAll(); // a rotation before this starting point would go unreported
+            log.info(
+                "watching the change feed of the warehouse at {} from audit seq {}",
+                where,
+                page.next());
           }
           page.changes().forEach(this::drop);
           next = OptionalLong.of(page.next());

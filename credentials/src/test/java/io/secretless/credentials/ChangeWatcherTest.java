@@ -34,6 +34,7 @@ class ChangeWatcherTest {
   private final Map<String, Integer> fetches = new HashMap<>();
   private final Deque<Supplier<ChangeWatcher.Answer>> script = new ArrayDeque<>();
   private final List<OptionalLong> polledAfter = new ArrayList<>();
+  private final List<Duration> waits = new ArrayList<>();
   private final List<Duration> pauses = new ArrayList<>();
   private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
   private final Logger logger = (Logger) LoggerFactory.getLogger(ChangeWatcher.class);
@@ -48,6 +49,7 @@ class ChangeWatcherTest {
         new ChangeWatcher(
             (after, wait) -> {
               polledAfter.add(after);
+              waits.add(wait);
               if (script.isEmpty()) {
                 watcher.close(); // the end of the script: run() returns
                 throw new CredentialException("script over");
@@ -128,8 +130,11 @@ class ChangeWatcherTest {
     assertThat(polledAfter)
         .containsExactly(OptionalLong.empty(), OptionalLong.of(10), OptionalLong.of(12));
     assertThat(lines(Level.INFO))
-        .singleElement()
-        .asString()
+        .hasSize(2)
+        .first()
+        .isEqualTo(
+            "watching the change feed of the warehouse at http://warehouse.test from audit seq 10");
+    assertThat(lines(Level.INFO).getLast())
         .startsWith("warehouse credential cred-2 rotate: dropped from the cache (get: ")
         .contains("pg#password", "pg#username");
   }
@@ -155,7 +160,7 @@ class ChangeWatcherTest {
     watcher.run();
     get("db", "cred-1");
     assertThat(fetches).containsEntry("db", 1);
-    assertThat(lines(Level.INFO)).isEmpty();
+    assertThat(lines(Level.INFO)).hasSize(1); // the starting point
     assertThat(lines(Level.DEBUG))
         .containsExactly("warehouse credential cred-9 delete: none of it cached");
   }
@@ -201,13 +206,18 @@ class ChangeWatcherTest {
             Duration.ofSeconds(30));
     assertThat(polledAfter.subList(1, 9)).containsOnly(OptionalLong.of(5));
     assertThat(polledAfter.get(9)).as("replayed by the feed from next").hasValue(6);
+    Duration held = ChangeWatcher.WAIT;
+    Duration now = Duration.ZERO;
+    assertThat(waits)
+        .as("the start and every poll while down do not wait, so a recovery shows at once")
+        .containsExactly(now, held, now, now, now, now, now, now, now, held);
     assertThat(lines(Level.WARN))
         .as("one line for the whole outage")
         .singleElement()
         .asString()
         .startsWith("warehouse change feed: the warehouse at http://warehouse.test is unreachable;")
         .contains("push of rotations paused");
-    assertThat(lines(Level.INFO))
+    assertThat(lines(Level.INFO).subList(1, 3))
         .containsExactly(
             "warehouse change feed at http://warehouse.test answers again; push of rotations"
                 + " resumed",
