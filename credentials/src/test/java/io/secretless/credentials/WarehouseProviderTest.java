@@ -12,7 +12,9 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -37,6 +39,8 @@ class WarehouseProviderTest {
   private volatile Duration delay = Duration.ZERO;
   private final BlockingQueue<String> pushed = new LinkedBlockingQueue<>();
   private final AtomicInteger polls = new AtomicInteger();
+  private volatile int feedStatus = 200;
+  private volatile String feedBody; // null: the stand-in feed's own answers
   private final HttpServer server;
 
   WarehouseProviderTest() throws IOException {
@@ -74,6 +78,10 @@ class WarehouseProviderTest {
   /** The stand-in feed: the starting point, then each queued change, else an empty answer. */
   private void changes(HttpExchange ex) throws IOException {
     int n = polls.incrementAndGet();
+    if (feedStatus != 200 || feedBody != null) {
+      send(ex, feedStatus, String.valueOf(feedBody));
+      return;
+    }
     String query = String.valueOf(ex.getRequestURI().getQuery());
     String change = null;
     if (query.startsWith("after=")) {
@@ -152,6 +160,56 @@ class WarehouseProviderTest {
         .isFalse();
     int after = polls.get();
     await().during(Duration.ofMillis(700)).until(() -> polls.get() == after);
+  }
+
+  @Test
+  void theFeedClientTellsAPageANoFeedARefusalAndAnOutageApart() {
+    WarehouseSettings settings =
+        new WarehouseSettings(
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+            "broker",
+            Secret.of(CLIENT_SECRET),
+            Optional.empty(),
+            Duration.ofSeconds(1),
+            WarehouseSettings.Cache.OFF);
+    String url = settings.url().toString();
+    try (WarehouseClient client = new WarehouseClient(settings)) {
+      assertThat(client.changes(OptionalLong.empty(), Duration.ZERO))
+          .isEqualTo(new ChangeWatcher.Answer.Page(1, List.of()));
+      feedBody = "{\"next\":7,\"changes\":[{\"seq\":7,\"id\":\"c-1\",\"action\":\"delete\"}]}";
+      assertThat(client.changes(OptionalLong.of(3), Duration.ofSeconds(30)))
+          .isEqualTo(
+              new ChangeWatcher.Answer.Page(7, List.of(new ChangeWatcher.Change("c-1", "delete"))));
+
+      feedStatus = 404;
+      feedBody = "{\"error\":{\"code\":\"not_found\",\"message\":\"no such endpoint\"}}";
+      assertThat(client.changes(OptionalLong.of(3), Duration.ZERO))
+          .isEqualTo(new ChangeWatcher.Answer.NoFeed());
+      feedStatus = 400;
+      feedBody = "{\"error\":{\"code\":\"bad_request\",\"message\":\"after past head\"}}";
+      assertThat(client.changes(OptionalLong.of(3), Duration.ZERO))
+          .isEqualTo(
+              new ChangeWatcher.Answer.Refused(
+                  "warehouse change feed: the warehouse at "
+                      + url
+                      + " answered HTTP 400 bad_request"));
+      feedStatus = 503;
+      feedBody = "{\"error\":{\"code\":\"audit_unavailable\",\"message\":\"down\"}}";
+      assertThatThrownBy(() -> client.changes(OptionalLong.of(3), Duration.ZERO))
+          .isInstanceOf(CredentialException.class)
+          .hasMessage(
+              "warehouse change feed: the warehouse at "
+                  + url
+                  + " answered HTTP 503 audit_unavailable");
+      feedStatus = 200;
+      feedBody = "{\"next\": \"" + VALUE + "\"";
+      assertThatThrownBy(() -> client.changes(OptionalLong.of(3), Duration.ZERO))
+          .hasMessageEndingWith("answered with a body that is not a page")
+          .message()
+          .doesNotContain(VALUE)
+          .doesNotContain(CLIENT_SECRET)
+          .doesNotContain("token-");
+    }
   }
 
   @Test

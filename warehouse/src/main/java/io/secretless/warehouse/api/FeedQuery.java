@@ -23,7 +23,7 @@ record FeedQuery(OptionalLong after, Duration waitFor) {
   }
 
   private static OptionalLong parseAfter(String text) {
-    if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(Character::isDigit)) {
+    if (text.isEmpty() || text.length() > 18 || !text.chars().allMatch(c -> c >= '0' && c <= '9')) {
       throw WarehouseException.badRequest(
           "after must be an audit seq (a whole number from a previous answer's next), got '"
               + clip(text)

@@ -37,7 +37,7 @@ class FeedQueryTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "-1", "1.5", "abc", "9999999999999999999", " 1", "0x10"})
+  @ValueSource(strings = {"", "-1", "1.5", "abc", "9999999999999999999", " 1", "0x10", "\u0661"})
   void aBadAfterIsA400NamingTheParameter(String after) {
     assertThatThrownBy(() -> parse(after, null))
         .isInstanceOf(WarehouseException.class)
