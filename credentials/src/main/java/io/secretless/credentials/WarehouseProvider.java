@@ -87,7 +87,8 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
 
   /**
    * Reads the environment (and the client file) now, so a wrong or missing setting stops the
-   * broker's start; sends no request.
+   * broker's start; fetches no value. With the cache and push on it starts the {@link
+   * ChangeWatcher}, whose first poll of the change feed goes out now.
    */
   @Override
   public void checkSettings() {
