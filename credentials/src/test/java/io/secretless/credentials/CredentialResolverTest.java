@@ -103,7 +103,7 @@ class CredentialResolverTest {
             new WarehouseSettings(
                 java.net.URI.create("http://127.0.0.1:9"), // nothing listens: the watcher retries
                 "broker",
-                Secret.of("Resolver-Client-Canary-3f1"),
+                Secret.of("Resolver-Client-Canary-3f1a"),
                 Optional.empty(),
                 java.time.Duration.ofSeconds(1),
                 new WarehouseSettings.Cache(

@@ -147,13 +147,13 @@ class WarehouseProviderTest {
       assertThat(provider.pushing()).isTrue();
       await().atMost(Duration.ofSeconds(10)).until(() -> polls.get() >= 2); // held after the start
       assertThat(provider.get("db").revealString()).isEqualTo(VALUE);
-      body = body.replace(VALUE, "Pushed-Canary-51d");
+      body = body.replace(VALUE, "Pushed-Canary-51d7");
       assertThat(provider.get("db").revealString()).as("cached").isEqualTo(VALUE);
 
       pushed.add("cred-1");
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> provider.get("db").revealString().equals("Pushed-Canary-51d"));
+          .until(() -> provider.get("db").revealString().equals("Pushed-Canary-51d7"));
     }
     assertThat(provider.pushing())
         .as("no thread left after close, though its poll was held for 20 s")
