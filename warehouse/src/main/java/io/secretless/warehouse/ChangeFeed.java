@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The change feed ({@code GET /v1/changes}): which credentials changed value or lost a reader, read
@@ -27,14 +29,17 @@ import java.util.function.BooleanSupplier;
  *       revocation to every caller, as the credential's id alone (nothing is left to check after a
  *       delete, a revocation takes access away from someone who then cannot be checked, and an id
  *       is opaque).
- *   <li>Holding: with a wait, a poll with nothing to report re-checks the store every second (so
- *       nodes sharing one PostgreSQL see each other's changes) and at once when this node commits a
- *       change ({@link #changed}).
+ *   <li>Holding: with a wait, a poll with nothing to report looks again every half second (so nodes
+ *       sharing one PostgreSQL see each other's changes within about a second) and at once when
+ *       this node commits a change ({@link #changed}). The look at the store is shared by all held
+ *       polls ({@link ChangeMark}); a poll scans the log itself only when a change may be past its
+ *       cursor.
  *   <li>Audit: each answered poll is one {@code changes} record (the count and the seq range); a
  *       broker holding its poll for 30 s adds about 2 900 records a day.
  * </ul>
  */
 public final class ChangeFeed {
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
   static final String ROTATE = "rotate";
   static final String DELETE = "delete";
   static final String REVOKE = "revoke";
@@ -50,17 +55,23 @@ public final class ChangeFeed {
   static final long SPAN = 10_000;
 
   private static final int SPANS_PER_POLL = 20;
-  private static final long RECHECK_NANOS = Duration.ofSeconds(1).toNanos();
+
+  /** How often the looker looks at the store while polls are held, and how old a look may be. */
+  private static final long RECHECK_NANOS = Duration.ofMillis(500).toNanos();
 
   private final Warehouse warehouse;
   private final AuditLog audit;
   private final ReentrantLock lock = new ReentrantLock(); // not synchronized: virtual threads wait
   private final Condition commits = lock.newCondition();
   private long generation; // guarded by lock
+  private int holds; // guarded by lock: polls held now
+  private boolean looking; // guarded by lock: the looker thread runs
+  private final ChangeMark marks;
 
   ChangeFeed(Warehouse warehouse) {
     this.warehouse = warehouse;
     this.audit = warehouse.audit;
+    this.marks = new ChangeMark(audit, ACTIONS, this::generation);
   }
 
   /**
@@ -105,30 +116,59 @@ public final class ChangeFeed {
   }
 
   private ChangePage hold(Caller caller, long from, long deadline, BooleanSupplier stopping) {
+    enterHold();
+    try {
+      return holding(caller, from, deadline, stopping);
+    } finally {
+      leaveHold();
+    }
+  }
+
+  private ChangePage holding(Caller caller, long from, long deadline, BooleanSupplier stopping) {
     long cursor = from;
     while (true) {
       long seen = generation();
-      for (int span = 0; span < SPANS_PER_POLL; span++) {
-        long start = cursor;
-        AuditLog.Scan scan = audit.scan(start, start + SPAN, ACTIONS, PAGE);
-        List<Change> visible = visible(caller, scan.records());
-        cursor = Math.max(cursor, scan.covered());
-        if (!visible.isEmpty() || scan.records().size() == PAGE) {
-          return new ChangePage(cursor, visible);
+      ChangeMark.Mark mark = marks.current(System.nanoTime() - RECHECK_NANOS);
+      if (mark.changesAfter(cursor)) {
+        Scanned found = scan(caller, cursor);
+        if (!found.visible().isEmpty() || !found.caughtUp()) {
+          return new ChangePage(found.cursor(), found.visible());
         }
-        if (scan.covered() < start + SPAN) {
-          break; // the scan reached the head
-        }
+        cursor = found.cursor();
+      } else {
+        cursor = Math.max(cursor, mark.scanned()); // no change up to there: nothing to read
       }
       long left = deadline - System.nanoTime();
       if (left <= 0 || stopping.getAsBoolean()) {
         return new ChangePage(cursor, List.of());
       }
-      awaitCommit(seen, Math.min(left, RECHECK_NANOS));
+      awaitCommit(seen, left); // woken by a local commit, the looker, or the server stopping
       if (stopping.getAsBoolean()) {
         return new ChangePage(cursor, List.of());
       }
     }
+  }
+
+  /**
+   * What one poll's scan found: the changes the caller sees, where it got to, and whether it
+   * reached the head (else it stopped at a full page or its span budget: answer, the client pages
+   * on).
+   */
+  private record Scanned(long cursor, List<Change> visible, boolean caughtUp) {}
+
+  private Scanned scan(Caller caller, long from) {
+    long cursor = from;
+    for (int span = 0; span < SPANS_PER_POLL; span++) {
+      long start = cursor;
+      AuditLog.Scan scan = audit.scan(start, start + SPAN, ACTIONS, PAGE);
+      List<Change> visible = visible(caller, scan.records());
+      cursor = Math.max(cursor, scan.covered());
+      boolean caughtUp = scan.records().size() < PAGE && scan.covered() < start + SPAN;
+      if (!visible.isEmpty() || scan.records().size() == PAGE || caughtUp) {
+        return new Scanned(cursor, visible, caughtUp);
+      }
+    }
+    return new Scanned(cursor, List.of(), false);
   }
 
   /** The records {@code caller} may see, as changes; rotations of unreadable credentials go. */
@@ -169,6 +209,73 @@ public final class ChangeFeed {
           }
           return out;
         });
+  }
+
+  private void enterHold() {
+    lock.lock();
+    try {
+      holds++;
+      if (!looking) {
+        looking = true;
+        Thread.ofVirtual().name("warehouse-change-looker").start(this::look);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void leaveHold() {
+    lock.lock();
+    try {
+      holds--;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * While polls are held: looks at the store every half second (one look for all of them) and wakes
+   * them when a change appeared, committed by this node or another sharing the store. Ends within
+   * half a second of the last held poll.
+   */
+  private void look() {
+    long newest = -1;
+    while (true) {
+      lock.lock();
+      try {
+        if (holds == 0) {
+          looking = false;
+          return;
+        }
+      } finally {
+        lock.unlock();
+      }
+      try {
+        ChangeMark.Mark mark = marks.current(System.nanoTime() - RECHECK_NANOS);
+        if (mark.newestChange() != newest) {
+          wakeAll(); // at its first look too: a poll may have looked before the change
+        }
+        newest = mark.newestChange();
+      } catch (RuntimeException e) {
+        LOG.debug(
+            "change feed: looking at the store failed ({}); held polls time out", e.toString());
+      }
+      try {
+        Thread.sleep(Duration.ofNanos(RECHECK_NANOS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Whether the looker thread runs (for tests: not once no poll is held). */
+  boolean looking() {
+    lock.lock();
+    try {
+      return looking;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** A change committed on this node: held polls look at once. */

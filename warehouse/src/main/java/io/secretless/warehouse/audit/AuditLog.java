@@ -220,6 +220,37 @@ public final class AuditLog {
   }
 
   /**
+   * The seq of the newest successful record of {@code actions} in ({@code after}, {@code upTo}], 0
+   * if there is none; a range scan on the primary key.
+   */
+  public long newest(long after, long upTo, Set<String> actions) {
+    if (upTo <= after) {
+      return 0;
+    }
+    String marks = String.join(",", Collections.nCopies(actions.size(), "?"));
+    String sql =
+        "SELECT MAX(seq) FROM audit_log WHERE seq > ? AND seq <= ? AND outcome = ? AND action IN ("
+            + marks
+            + ")";
+    return db.read(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, after);
+            ps.setLong(i++, upTo);
+            ps.setString(i++, AuditEvent.Outcome.SUCCESS.wire());
+            for (String action : actions) {
+              ps.setString(i++, action);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1); // NULL (none) reads as 0
+            }
+          }
+        });
+  }
+
+  /**
    * What {@link #scan} found, and the newest seq it covered (the last record when it stopped at its
    * limit, else the end of the range; less than the range asked for when the head is older).
    */

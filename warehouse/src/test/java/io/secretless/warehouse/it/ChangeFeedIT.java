@@ -213,6 +213,30 @@ class ChangeFeedIT {
         .hasMessageContaining("is past the newest audit record");
   }
 
+  @ParameterizedTest
+  @MethodSource("stores")
+  void everyOneOfManyHeldPollsSharingOneLookAtTheStoreGetsTheRotation(
+      Supplier<StoreFixture> fixture) throws Exception {
+    WarehouseNode node = open(fixture);
+    put(node, "db");
+    long from = start(node, OWNER);
+    try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<CompletableFuture<ChangePage>> held = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        held.add(
+            CompletableFuture.supplyAsync(
+                () -> poll(node, OWNER, from, Duration.ofSeconds(60)), pool));
+      }
+      await().during(Duration.ofMillis(700)).until(() -> held.stream().noneMatch(f -> f.isDone()));
+      rotate(node, "db", "two");
+      for (CompletableFuture<ChangePage> f : held) {
+        assertThat(f.get(20, TimeUnit.SECONDS).changes())
+            .extracting(Change::action)
+            .containsExactly("rotate");
+      }
+    }
+  }
+
   @Test
   void aPollHeldOnOneNodeSeesARotationThroughAnotherSharingPostgresql() throws Exception {
     WarehouseNode a = open(StoreFixture::postgresql);
