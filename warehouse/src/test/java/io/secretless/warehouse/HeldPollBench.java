@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.LongAdder;
  * change feed polls ({@code wait=30s}, below HTTP) with no change coming, as that many brokers
  * would; each re-checks the store once a second. Prints the JVM's CPU time per second and per held
  * poll, and the audit records written. Arguments: {@code POLLERS SECONDS [postgresql-url]}; run
- * with 0 pollers for the baseline.
+ * with 0 pollers for the baseline. Run after {@code mvn -pl warehouse -am test-compile} with {@code
+ * java -cp warehouse/target/test-classes:warehouse/target/classes:RUNTIME_CLASSPATH
+ * io.secretless.warehouse.HeldPollBench 200 20} (the runtime class path from {@code mvn -pl
+ * warehouse dependency:build-classpath}; a PostgreSQL URL must name an empty database).
  */
 public final class HeldPollBench {
   private HeldPollBench() {}
