@@ -3,6 +3,9 @@ package io.secretless.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.secretless.broker.Broker;
 import io.secretless.broker.BrokerOptions;
 import io.secretless.config.BrokerConfig;
@@ -32,13 +35,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code SECRETLESS_WAREHOUSE_CACHE_TTL} end to end: a real warehouse in this JVM, the test
  * PostgreSQL, psql through the broker. A password rotated while the broker still holds the old one
  * costs no failed connection (the refused login is retried once with a fresh fetch), a wrong
  * password fails after that one retry with the usual message, and a stopped warehouse stops no new
- * connection while the cached value lives.
+ * connection while the cached value lives (push off). With push on, the rotation is dropped before
+ * the next login, and PostgreSQL never sees the old password.
  */
 class CachedCredentialRotationIT {
   private static final String FIRST = "Rotation-First-Canary-5c2";
@@ -129,17 +134,61 @@ class CachedCredentialRotationIT {
         });
   }
 
+  @Test
+  void withPushARotationIsDroppedBeforeTheNextLoginSoPostgresqlNeverSeesTheOldPassword()
+      throws Exception {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    logs.start();
+    root.addAppender(logs);
+    try {
+      withRoleWarehouseAndBroker(
+          "pool: false",
+          "on",
+          (admin, role, warehouse, broker) -> {
+            WarehouseNode node = warehouse.node();
+            int port = port(broker);
+            await().atMost(WAIT).until(() -> logged(logs, "watching the change feed"));
+            assertThat(psql(port)).isEqualTo(new Psql(0, role));
+            assertThat(psql(port)).isEqualTo(new Psql(0, role));
+            assertThat(reads(node)).as("cached").isEqualTo(1);
+
+            rotate(admin, role, node);
+            await()
+                .atMost(WAIT)
+                .until(() -> logged(logs, "dropped from the cache (get: rotating-db)"));
+            assertThat(psql(port))
+                .as("the new password at the first login")
+                .isEqualTo(new Psql(0, role));
+            assertThat(reads(node)).isEqualTo(2);
+            assertThat(logged(logs, "one more login")).as("no refused login, no retry").isFalse();
+          });
+    } finally {
+      root.detachAppender(logs);
+    }
+  }
+
+  private static boolean logged(ListAppender<ILoggingEvent> logs, String part) {
+    return List.copyOf(logs.list).stream().anyMatch(e -> e.getFormattedMessage().contains(part));
+  }
+
   /**
    * A role of its own (password {@link #FIRST}) on the test PostgreSQL, a warehouse in this JVM
    * holding it as {@code rotating-db}, and a broker with {@code SECRETLESS_WAREHOUSE_CACHE_TTL=10m}
-   * and {@code config: {poolLine}}; all gone afterwards.
+   * and {@code config: {poolLine}}; all gone afterwards. Push is off (the refused login's retry is
+   * what the scenarios test) unless asked for.
    */
   private void withRoleWarehouseAndBroker(String poolLine, Scenario scenario) throws Exception {
+    withRoleWarehouseAndBroker(poolLine, "off", scenario);
+  }
+
+  private void withRoleWarehouseAndBroker(String poolLine, String push, Scenario scenario)
+      throws Exception {
     String role = "rotating_" + Long.toHexString(System.nanoTime());
     try (Connection admin = admin()) {
       exec(admin, "CREATE ROLE " + role + " LOGIN PASSWORD '" + FIRST + "'");
       try {
-        withWarehouseAndBroker(admin, role, poolLine, scenario);
+        withWarehouseAndBroker(admin, role, poolLine, push, scenario);
       } finally {
         terminateBackendsOf(admin, role);
         exec(admin, "DROP ROLE " + role);
@@ -148,7 +197,8 @@ class CachedCredentialRotationIT {
   }
 
   private void withWarehouseAndBroker(
-      Connection admin, String role, String poolLine, Scenario scenario) throws Exception {
+      Connection admin, String role, String poolLine, String push, Scenario scenario)
+      throws Exception {
     WarehouseConfig config = WarehouseTokenHttpIT.warehouse(dir);
     WarehouseNode node = WarehouseNode.open(config, "http://127.0.0.1:0");
     ApiServer api = ApiServer.start(node, config);
@@ -181,6 +231,7 @@ class CachedCredentialRotationIT {
               Set.of(Permission.READ));
       props.putAll(WarehouseProviderIT.settingsMap(api, client));
       props.put(WarehouseSettings.CACHE_TTL, "10m");
+      props.put(WarehouseSettings.CACHE_PUSH, push);
       props.forEach(System::setProperty);
       try (Broker broker = broker(role, poolLine)) {
         scenario.run(admin, role, warehouse, broker);

@@ -155,10 +155,15 @@ class WarehouseCacheRetryIT {
     }
   }
 
-  /** A broker reading {@link WarehouseSettings} from system properties; ttl null: no cache. */
+  /**
+   * A broker reading {@link WarehouseSettings} from system properties; ttl null: no cache. Push is
+   * off (WarehouseCachePushIT has it on).
+   */
   private Broker brokerWithCacheTtl(String ttl) {
     if (ttl != null) {
       props.put(WarehouseSettings.CACHE_TTL, ttl);
+      // The retry is what is tested: push would drop the value before the upstream refuses it.
+      props.put(WarehouseSettings.CACHE_PUSH, "off");
     }
     props.forEach(System::setProperty);
     return broker(nginx);

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * every value is at hand, which saves the connection the two thread hand-overs to a virtual thread
  * and back. Else {@link #resolve} on a virtual thread.
  */
-public final class CredentialResolver {
+public final class CredentialResolver implements AutoCloseable {
   private final Map<String, CredentialProvider> providers;
 
   public CredentialResolver(List<CredentialProvider> providers) {
@@ -172,6 +172,24 @@ public final class CredentialResolver {
       return pattern.matcher(java.nio.CharBuffer.wrap(chars)).matches();
     } finally {
       java.util.Arrays.fill(chars, '\0');
+    }
+  }
+
+  /**
+   * Closes the providers that hold resources (the warehouse provider's cached values, zeroed, and
+   * its change feed watcher's thread); for the broker that owns this resolver, when it stops.
+   */
+  @Override
+  public void close() {
+    for (CredentialProvider provider : providers.values()) {
+      if (provider instanceof AutoCloseable closeable) {
+        try {
+          closeable.close();
+        } catch (Exception e) {
+          throw new CredentialException(
+              "closing credential provider " + provider.name() + " failed: " + e.getMessage(), e);
+        }
+      }
     }
   }
 }

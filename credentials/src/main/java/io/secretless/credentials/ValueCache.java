@@ -168,6 +168,12 @@ final class ValueCache implements AutoCloseable {
     }
   }
 
+  /** Drops every value; fetches under way will not cache what they get. */
+  void invalidateAll() {
+    fetching.clear();
+    entries.keySet().forEach(this::invalidate);
+  }
+
   /** Zeroes expired values no get has come for (ids of services no longer configured, say). */
   private void sweep(long now) {
     entries.forEach(

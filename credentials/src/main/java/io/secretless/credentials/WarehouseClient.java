@@ -15,8 +15,11 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,10 +29,11 @@ import javax.net.ssl.SSLException;
 /**
  * The requests behind {@link WarehouseProvider}: a client-credentials token from the warehouse's
  * token endpoint (cached by {@link OAuth2TokenSource}), then {@code GET
- * /v1/credentials/{ref}/secret} with it. Messages name the credential, the warehouse and the client
- * id, never a value, a token or the client secret.
+ * /v1/credentials/{ref}/secret} or {@code GET /v1/changes} with it. Messages name the credential,
+ * the warehouse and the client id, never a value, a token or the client secret.
  */
 final class WarehouseClient implements AutoCloseable {
+  private static final String FEED = "warehouse change feed";
   private final WarehouseSettings settings;
   private final OAuth2TokenSource tokens;
 
@@ -58,17 +62,25 @@ final class WarehouseClient implements AutoCloseable {
             oauth, new NimbusTokenEndpoint(oauth, secret::copy), Thread.ofVirtual()::start);
   }
 
+  /**
+   * A value and the id of its credential (empty from a warehouse that does not send it), to map the
+   * change feed's ids to {@code get:} texts.
+   */
+  record Fetched(Secret value, Optional<String> credentialId) {}
+
   /** {@code id} is the whole {@code get:} text, for messages. */
-  Secret secret(String id, String name, Optional<String> field) {
-    OAuth2Token token = token(id);
-    HTTPResponse response = send(id, name, token);
-    if (response.getStatusCode() == 401) {
-      // Refused although not stale: a restarted warehouse with a new signing key, say.
-      tokens.invalidate(token);
-      response = send(id, name, token(id));
-    }
+  Fetched secret(String id, String name, Optional<String> field) {
+    String ref = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    URI uri = URI.create(settings.url() + "/v1/credentials/" + ref + "/secret");
+    HTTPResponse response = sendRenewing(subject(id), uri, settings.timeout());
     return switch (response.getStatusCode()) {
-      case 200 -> value(id, name, field, response);
+      case 200 ->
+          new Fetched(
+              value(id, name, field, response),
+              json(response)
+                  .map(j -> j.get("id"))
+                  .filter(String.class::isInstance)
+                  .map(String.class::cast));
       case 401 ->
           throw refused(
               id, "the warehouse refused the access token of client " + settings.clientId());
@@ -90,15 +102,72 @@ final class WarehouseClient implements AutoCloseable {
     };
   }
 
-  private OAuth2Token token(String id) {
+  /**
+   * One poll of the change feed: {@code GET /v1/changes} (the starting point) without {@code
+   * after}, else {@code ?after=N&wait=W}, read for up to {@code wait} plus the usual timeout.
+   *
+   * @throws CredentialException when the warehouse is unreachable, times out, answers 5xx or
+   *     refuses the broker's client (an outage for the watcher: it retries)
+   */
+  ChangeWatcher.Answer changes(OptionalLong after, Duration wait) {
+    String query =
+        after.isEmpty() ? "" : "?after=" + after.getAsLong() + "&wait=" + wait.toMillis() + "ms";
+    URI uri = URI.create(settings.url() + "/v1/changes" + query);
+    HTTPResponse response = sendRenewing(FEED, uri, settings.timeout().plus(wait));
+    int status = response.getStatusCode();
+    if (status == 200) {
+      return page(response);
+    }
+    if (status == 404) {
+      return new ChangeWatcher.Answer.NoFeed();
+    }
+    String why =
+        "the warehouse at "
+            + settings.url()
+            + " answered HTTP "
+            + status
+            + errorCode(response).map(c -> " " + c).orElse("");
+    if (status >= 400 && status < 500 && status != 401 && status != 408 && status != 429) {
+      return new ChangeWatcher.Answer.Refused(FEED + ": " + why);
+    }
+    throw new CredentialException(FEED + ": " + why);
+  }
+
+  private ChangeWatcher.Answer page(HTTPResponse response) {
+    Map<String, Object> json = json(response).orElse(Map.of());
+    if (json.get("next") instanceof Number next && json.get("changes") instanceof List<?> list) {
+      List<ChangeWatcher.Change> changes = new ArrayList<>();
+      for (Object o : list) {
+        if (o instanceof Map<?, ?> m && m.get("id") instanceof String credentialId) {
+          changes.add(new ChangeWatcher.Change(credentialId, String.valueOf(m.get("action"))));
+        }
+      }
+      return new ChangeWatcher.Answer.Page(next.longValue(), changes);
+    }
+    throw new CredentialException(
+        FEED + ": the warehouse at " + settings.url() + " answered with a body that is not a page");
+  }
+
+  /** Sends with the cached token; once more with a new one if the warehouse refuses it. */
+  private HTTPResponse sendRenewing(String subject, URI uri, Duration readTimeout) {
+    OAuth2Token token = token(subject);
+    HTTPResponse response = send(subject, uri, token, readTimeout);
+    if (response.getStatusCode() == 401) {
+      // Refused although not stale: a restarted warehouse with a new signing key, say.
+      tokens.invalidate(token);
+      response = send(subject, uri, token(subject), readTimeout);
+    }
+    return response;
+  }
+
+  private OAuth2Token token(String subject) {
     try {
       return tokens
           .token()
           .get(settings.timeout().multipliedBy(4).toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       String message =
-          "warehouse credential "
-              + id
+          subject
               + ": no access token for client "
               + settings.clientId()
               + " from "
@@ -110,37 +179,33 @@ final class WarehouseClient implements AutoCloseable {
           ? CredentialException.refused(message)
           : new CredentialException(message);
     } catch (TimeoutException e) {
-      throw fail(id, "the token endpoint " + settings.tokenUrl() + " did not answer in time");
+      throw new CredentialException(
+          subject + ": the token endpoint " + settings.tokenUrl() + " did not answer in time");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw fail(id, "interrupted while waiting for an access token");
+      throw new CredentialException(subject + ": interrupted while waiting for an access token");
     }
   }
 
-  private HTTPResponse send(String id, String name, OAuth2Token token) {
-    String ref = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
-    HTTPRequest http =
-        new HTTPRequest(
-            HTTPRequest.Method.GET,
-            URI.create(settings.url() + "/v1/credentials/" + ref + "/secret"));
+  private HTTPResponse send(String subject, URI uri, OAuth2Token token, Duration readTimeout) {
+    HTTPRequest http = new HTTPRequest(HTTPRequest.Method.GET, uri);
     http.setAuthorization("Bearer " + token.reveal());
-    int timeout = (int) settings.timeout().toMillis();
-    http.setConnectTimeout(timeout);
-    http.setReadTimeout(timeout);
+    http.setConnectTimeout((int) settings.timeout().toMillis());
+    http.setReadTimeout((int) readTimeout.toMillis());
     settings.caBundle().ifPresent(ca -> http.setSSLSocketFactory(ca.sockets()));
     try {
       return http.send();
     } catch (SSLException e) {
-      throw fail(
-          id,
-          "TLS with the warehouse at "
+      throw new CredentialException(
+          subject
+              + ": TLS with the warehouse at "
               + settings.url()
               + " failed; if its certificate comes from a private CA, set "
               + WarehouseSettings.CA_BUNDLE);
     } catch (IOException e) {
-      throw fail(
-          id,
-          "the warehouse at "
+      throw new CredentialException(
+          subject
+              + ": the warehouse at "
               + settings.url()
               + " is unreachable ("
               + e.getClass().getSimpleName()
@@ -197,8 +262,12 @@ final class WarehouseClient implements AutoCloseable {
         .map(String.class::cast);
   }
 
+  private static String subject(String id) {
+    return "warehouse credential " + id;
+  }
+
   private static CredentialException fail(String id, String why) {
-    return new CredentialException("warehouse credential " + id + ": " + why);
+    return new CredentialException(subject(id) + ": " + why);
   }
 
   /** The warehouse's verdict (not granted, deleted, expired, ...), not an outage. */

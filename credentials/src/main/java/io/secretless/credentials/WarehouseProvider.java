@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * WarehouseSettings#cache()}) values are served from a {@link ValueCache}: fewer fetches, and new
  * connections outlive a warehouse outage for up to the ttl less the refresh age; a value a backend
  * refuses is dropped by {@link #invalidate}, so the connector's one retry fetches the rotated
- * value. The access token is cached and renewed by an {@link
- * io.secretless.credentials.oauth2.OAuth2TokenSource}.
+ * value. With push on ({@link WarehouseSettings.Cache#push()}) a {@link ChangeWatcher} drops a
+ * value as soon as the warehouse reports its credential rotated, deleted or revoked. The access
+ * token is cached and renewed by an {@link io.secretless.credentials.oauth2.OAuth2TokenSource}.
  *
  * <p>The environment is read when a broker with a {@code from: warehouse} service starts ({@link
  * #checkSettings}; at the first {@link #get} elsewhere), so a broker without one never needs it. It
@@ -30,6 +31,7 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
   // Set under lock with the client; read without it, so the event loop never waits for the lock
   // (held while the first get creates the client, which may read the client file).
   private volatile ValueCache cache; // null when values are not cached
+  private volatile ChangeWatcher watcher; // null unless values are cached and pushed
 
   public WarehouseProvider() {
     this(WarehouseSettings::fromEnvironment);
@@ -73,16 +75,30 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
       throw new CredentialException(
           "warehouse credential '" + id + "': use get: NAME or get: NAME#field");
     }
-    return client().secret(id, name, Optional.ofNullable(field));
+    WarehouseClient warehouse = client(); // first: it starts the watcher
+    ChangeWatcher push = watcher;
+    long seen = push == null ? 0 : push.changesSeen();
+    WarehouseClient.Fetched fetched = warehouse.secret(id, name, Optional.ofNullable(field));
+    if (push != null) {
+      fetched.credentialId().ifPresent(credential -> push.fetched(id, credential, seen));
+    }
+    return fetched.value();
   }
 
   /**
    * Reads the environment (and the client file) now, so a wrong or missing setting stops the
-   * broker's start; sends no request.
+   * broker's start; fetches no value. With the cache and push on it starts the {@link
+   * ChangeWatcher}, whose first poll of the change feed goes out now.
    */
   @Override
   public void checkSettings() {
     client();
+  }
+
+  /** Whether a watcher of the change feed runs now (for tests: none after {@link #close}). */
+  boolean pushing() {
+    ChangeWatcher push = watcher;
+    return push != null && push.running();
   }
 
   /** Drops the cached value of {@code id}; true when values are cached at all. */
@@ -106,7 +122,14 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
         WarehouseSettings s = settings.get();
         client = new WarehouseClient(s);
         if (s.cache().on()) {
-          cache = new ValueCache(s.cache(), System::nanoTime, Thread.ofVirtual()::start);
+          ValueCache values =
+              new ValueCache(s.cache(), System::nanoTime, Thread.ofVirtual()::start);
+          if (s.cache().push()) {
+            WarehouseClient c = client;
+            watcher =
+                new ChangeWatcher(c::changes, values, Thread::sleep, s.url().toString()).start();
+          }
+          cache = values;
         }
       }
       return client;
@@ -116,6 +139,9 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
   @Override
   public void close() {
     synchronized (lock) {
+      if (watcher != null) {
+        watcher.close();
+      }
       if (client != null) {
         client.close();
       }

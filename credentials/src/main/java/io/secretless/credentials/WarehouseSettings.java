@@ -31,7 +31,10 @@ import java.util.function.Function;
  *   <li>{@value #CACHE_TTL} — how long a fetched value may serve other connections ({@code 30s},
  *       {@code 5m}; default {@code 0}: never cached, every connection fetches);
  *   <li>{@value #CACHE_REFRESH} — how old a cached value may get before a connection that uses it
- *       starts a background re-fetch; less than the ttl, default half of it.
+ *       starts a background re-fetch; less than the ttl, default half of it;
+ *   <li>{@value #CACHE_PUSH} — with a ttl: {@code on} (default) watches the warehouse's change feed
+ *       and drops a cached value as soon as its credential is rotated, deleted or revoked; {@code
+ *       off} leaves it to the refresh and the one retry.
  * </ul>
  *
  * @param timeout connect and read timeout of each request to the warehouse
@@ -51,13 +54,20 @@ public record WarehouseSettings(
   public static final String CA_BUNDLE = "SECRETLESS_WAREHOUSE_CA_BUNDLE";
   public static final String CACHE_TTL = "SECRETLESS_WAREHOUSE_CACHE_TTL";
   public static final String CACHE_REFRESH = "SECRETLESS_WAREHOUSE_CACHE_REFRESH";
+  public static final String CACHE_PUSH = "SECRETLESS_WAREHOUSE_CACHE_PUSH";
 
   /**
    * The value cache: a value serves for {@code ttl} from its fetch; one older than {@code refresh}
-   * is re-fetched in the background when a connection uses it. {@link #OFF}: not cached.
+   * is re-fetched in the background when a connection uses it; with {@code push} a rotation,
+   * deletion or revocation the warehouse reports drops it at once. {@link #OFF}: not cached.
    */
-  public record Cache(Duration ttl, Duration refresh) {
-    public static final Cache OFF = new Cache(Duration.ZERO, Duration.ZERO);
+  public record Cache(Duration ttl, Duration refresh, boolean push) {
+    public static final Cache OFF = new Cache(Duration.ZERO, Duration.ZERO, false);
+
+    /** With push on. */
+    public Cache(Duration ttl, Duration refresh) {
+      this(ttl, refresh, true);
+    }
 
     public boolean on() {
       return ttl.isPositive();
@@ -114,10 +124,15 @@ public record WarehouseSettings(
   private static Cache cache(Function<String, String> env) {
     Duration ttl = value(env, CACHE_TTL).map(t -> duration(CACHE_TTL, t)).orElse(Duration.ZERO);
     Optional<Duration> refresh = value(env, CACHE_REFRESH).map(t -> duration(CACHE_REFRESH, t));
+    Optional<Boolean> push = value(env, CACHE_PUSH).map(WarehouseSettings::push);
     if (!ttl.isPositive()) {
-      if (refresh.isPresent()) {
+      if (refresh.isPresent() || push.orElse(false)) {
         throw new CredentialException(
-            "warehouse provider: " + CACHE_REFRESH + " needs " + CACHE_TTL + " (the cache is off)");
+            "warehouse provider: "
+                + (refresh.isPresent() ? CACHE_REFRESH : CACHE_PUSH + "=on")
+                + " needs "
+                + CACHE_TTL
+                + " (the cache is off)");
       }
       return Cache.OFF;
     }
@@ -134,7 +149,17 @@ public record WarehouseSettings(
               + every.toMillis()
               + " ms");
     }
-    return new Cache(ttl, every);
+    return new Cache(ttl, every, push.orElse(true));
+  }
+
+  private static boolean push(String text) {
+    return switch (text) {
+      case "on" -> true;
+      case "off" -> false;
+      default ->
+          throw new CredentialException(
+              "warehouse provider: " + CACHE_PUSH + " must be on or off, got '" + text + "'");
+    };
   }
 
   /** The environment of this process, then system properties of the same names. */

@@ -90,6 +90,35 @@ class CredentialResolverTest {
   }
 
   @Test
+  void closeClosesTheProvidersThatHoldResourcesAndEndsTheWarehouseWatcher() {
+    var closed = new java.util.ArrayList<String>();
+    class Closing extends StubCache implements AutoCloseable {
+      @Override
+      public void close() {
+        closed.add(name());
+      }
+    }
+    var warehouse =
+        new WarehouseProvider(
+            new WarehouseSettings(
+                java.net.URI.create("http://127.0.0.1:9"), // nothing listens: the watcher retries
+                "broker",
+                Secret.of("Resolver-Client-Canary-3f1a"),
+                Optional.empty(),
+                java.time.Duration.ofSeconds(1),
+                new WarehouseSettings.Cache(
+                    java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(1))));
+    warehouse.checkSettings();
+    assertThat(warehouse.pushing()).isTrue();
+    try (var owned =
+        new CredentialResolver(List.of(new EnvProvider(Map.of()), new Closing(), warehouse))) {
+      assertThat(owned.knows("warehouse")).isTrue();
+    }
+    assertThat(closed).containsExactly("cache");
+    assertThat(warehouse.pushing()).as("the watcher's thread ended").isFalse();
+  }
+
+  @Test
   void invalidateAsksEveryProviderOfTheServiceAndSaysWhetherOneCaches() {
     StubCache caching = new StubCache();
     var withCache = new CredentialResolver(List.of(new EnvProvider(Map.of()), caching));

@@ -2,6 +2,7 @@ package io.secretless.credentials;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -11,7 +12,13 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +37,10 @@ class WarehouseProviderTest {
   private volatile int status = 200;
   private volatile String body = "{\"name\":\"db\",\"version\":1,\"value\":\"" + VALUE + "\"}";
   private volatile Duration delay = Duration.ZERO;
+  private final BlockingQueue<String> pushed = new LinkedBlockingQueue<>();
+  private final AtomicInteger polls = new AtomicInteger();
+  private volatile int feedStatus = 200;
+  private volatile String feedBody; // null: the stand-in feed's own answers
   private final HttpServer server;
 
   WarehouseProviderTest() throws IOException {
@@ -44,6 +55,8 @@ class WarehouseProviderTest {
                     + issued.incrementAndGet()
                     + "\",\"token_type\":\"Bearer\",\"expires_in\":3600}"));
     server.createContext("/v1/credentials/", this::secret);
+    server.createContext("/v1/changes", this::changes);
+    server.setExecutor(Executors.newVirtualThreadPerTaskExecutor()); // a held poll blocks no other
     server.start();
   }
 
@@ -60,6 +73,34 @@ class WarehouseProviderTest {
       Thread.currentThread().interrupt();
     }
     send(ex, status, body);
+  }
+
+  /** The stand-in feed: the starting point, then each queued change, else an empty answer. */
+  private void changes(HttpExchange ex) throws IOException {
+    int n = polls.incrementAndGet();
+    if (feedStatus != 200 || feedBody != null) {
+      send(ex, feedStatus, String.valueOf(feedBody));
+      return;
+    }
+    String query = String.valueOf(ex.getRequestURI().getQuery());
+    String change = null;
+    if (query.startsWith("after=")) {
+      try {
+        change = pushed.poll(20, TimeUnit.SECONDS); // held like the real feed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    send(
+        ex,
+        200,
+        "{\"next\":"
+            + n
+            + ",\"changes\":["
+            + (change == null
+                ? ""
+                : "{\"seq\":" + n + ",\"id\":\"" + change + "\",\"action\":\"rotate\"}")
+            + "]}");
   }
 
   private static void send(HttpExchange ex, int status, String body) throws IOException {
@@ -84,6 +125,101 @@ class WarehouseProviderTest {
             Optional.empty(),
             Duration.ofSeconds(1),
             WarehouseSettings.Cache.OFF));
+  }
+
+  private WarehouseProvider cachingProvider(boolean push) {
+    return new WarehouseProvider(
+        new WarehouseSettings(
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+            "broker",
+            Secret.of(CLIENT_SECRET),
+            Optional.empty(),
+            Duration.ofSeconds(1),
+            new WarehouseSettings.Cache(Duration.ofMinutes(5), Duration.ofMinutes(2), push)));
+  }
+
+  @Test
+  void withPushARotationTheStandInFeedReportsDropsTheCachedValueAndCloseEndsTheWatcher() {
+    body = "{\"id\":\"cred-1\",\"name\":\"db\",\"version\":1,\"value\":\"" + VALUE + "\"}";
+    WarehouseProvider provider = cachingProvider(true);
+    try (provider) {
+      provider.checkSettings();
+      assertThat(provider.pushing()).isTrue();
+      await().atMost(Duration.ofSeconds(10)).until(() -> polls.get() >= 2); // held after the start
+      assertThat(provider.get("db").revealString()).isEqualTo(VALUE);
+      body = body.replace(VALUE, "Pushed-Canary-51d7");
+      assertThat(provider.get("db").revealString()).as("cached").isEqualTo(VALUE);
+
+      pushed.add("cred-1");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> provider.get("db").revealString().equals("Pushed-Canary-51d7"));
+    }
+    assertThat(provider.pushing())
+        .as("no thread left after close, though its poll was held for 20 s")
+        .isFalse();
+    int after = polls.get();
+    await().during(Duration.ofMillis(700)).until(() -> polls.get() == after);
+  }
+
+  @Test
+  void theFeedClientTellsAPageANoFeedARefusalAndAnOutageApart() {
+    WarehouseSettings settings =
+        new WarehouseSettings(
+            URI.create("http://127.0.0.1:" + server.getAddress().getPort()),
+            "broker",
+            Secret.of(CLIENT_SECRET),
+            Optional.empty(),
+            Duration.ofSeconds(1),
+            WarehouseSettings.Cache.OFF);
+    String url = settings.url().toString();
+    try (WarehouseClient client = new WarehouseClient(settings)) {
+      assertThat(client.changes(OptionalLong.empty(), Duration.ZERO))
+          .isEqualTo(new ChangeWatcher.Answer.Page(1, List.of()));
+      feedBody = "{\"next\":7,\"changes\":[{\"seq\":7,\"id\":\"c-1\",\"action\":\"delete\"}]}";
+      assertThat(client.changes(OptionalLong.of(3), Duration.ofSeconds(30)))
+          .isEqualTo(
+              new ChangeWatcher.Answer.Page(7, List.of(new ChangeWatcher.Change("c-1", "delete"))));
+
+      feedStatus = 404;
+      feedBody = "{\"error\":{\"code\":\"not_found\",\"message\":\"no such endpoint\"}}";
+      assertThat(client.changes(OptionalLong.of(3), Duration.ZERO))
+          .isEqualTo(new ChangeWatcher.Answer.NoFeed());
+      feedStatus = 400;
+      feedBody = "{\"error\":{\"code\":\"bad_request\",\"message\":\"after past head\"}}";
+      assertThat(client.changes(OptionalLong.of(3), Duration.ZERO))
+          .isEqualTo(
+              new ChangeWatcher.Answer.Refused(
+                  "warehouse change feed: the warehouse at "
+                      + url
+                      + " answered HTTP 400 bad_request"));
+      feedStatus = 503;
+      feedBody = "{\"error\":{\"code\":\"audit_unavailable\",\"message\":\"down\"}}";
+      assertThatThrownBy(() -> client.changes(OptionalLong.of(3), Duration.ZERO))
+          .isInstanceOf(CredentialException.class)
+          .hasMessage(
+              "warehouse change feed: the warehouse at "
+                  + url
+                  + " answered HTTP 503 audit_unavailable");
+      feedStatus = 200;
+      feedBody = "{\"next\": \"" + VALUE + "\"";
+      assertThatThrownBy(() -> client.changes(OptionalLong.of(3), Duration.ZERO))
+          .hasMessageEndingWith("answered with a body that is not a page")
+          .message()
+          .doesNotContain(VALUE)
+          .doesNotContain(CLIENT_SECRET)
+          .doesNotContain("token-");
+    }
+  }
+
+  @Test
+  void withPushOffNoWatcherRunsAndNoFeedIsPolled() {
+    try (WarehouseProvider provider = cachingProvider(false)) {
+      provider.checkSettings();
+      assertThat(provider.get("db").revealString()).isEqualTo(VALUE);
+      assertThat(provider.pushing()).isFalse();
+      assertThat(polls).hasValue(0);
+    }
   }
 
   @Test

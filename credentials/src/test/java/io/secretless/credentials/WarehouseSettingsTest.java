@@ -70,6 +70,41 @@ class WarehouseSettingsTest {
   }
 
   @Test
+  void pushIsOnWithTheCacheUnlessTurnedOffAndTakesOnlyOnOrOff() {
+    Map<String, String> env =
+        new java.util.HashMap<>(
+            Map.of(WarehouseSettings.CLIENT_ID, "broker", WarehouseSettings.CLIENT_SECRET, CANARY));
+    assertThat(WarehouseSettings.from(env::get).cache().push()).as("no cache").isFalse();
+    env.put(WarehouseSettings.CACHE_PUSH, "off");
+    assertThat(WarehouseSettings.from(env::get).cache())
+        .as("off without a cache is harmless")
+        .isEqualTo(WarehouseSettings.Cache.OFF);
+    env.put(WarehouseSettings.CACHE_PUSH, "on");
+    assertThatThrownBy(() -> WarehouseSettings.from(env::get))
+        .isInstanceOf(CredentialException.class)
+        .hasMessage(
+            "warehouse provider: SECRETLESS_WAREHOUSE_CACHE_PUSH=on needs"
+                + " SECRETLESS_WAREHOUSE_CACHE_TTL (the cache is off)");
+
+    env.put(WarehouseSettings.CACHE_TTL, "5m");
+    env.remove(WarehouseSettings.CACHE_PUSH);
+    assertThat(WarehouseSettings.from(env::get).cache().push()).as("the default").isTrue();
+    env.put(WarehouseSettings.CACHE_PUSH, "off");
+    assertThat(WarehouseSettings.from(env::get).cache())
+        .isEqualTo(
+            new WarehouseSettings.Cache(Duration.ofMinutes(5), Duration.ofSeconds(150), false));
+    for (String bad : new String[] {"yes", "true", "ON", "1"}) {
+      env.put(WarehouseSettings.CACHE_PUSH, bad);
+      assertThatThrownBy(() -> WarehouseSettings.from(env::get))
+          .isInstanceOf(CredentialException.class)
+          .hasMessage(
+              "warehouse provider: SECRETLESS_WAREHOUSE_CACHE_PUSH must be on or off, got '"
+                  + bad
+                  + "'");
+    }
+  }
+
+  @Test
   void theClientFileThatWarehouseInitWritesWithItsUrlUnlessTheEnvironmentNamesOne()
       throws IOException {
     Path file = dir.resolve("admin-client.json");

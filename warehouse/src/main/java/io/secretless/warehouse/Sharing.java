@@ -72,6 +72,7 @@ public final class Sharing {
               c, warehouse.auditor.event(caller, action, cred.id(), Outcome.SUCCESS, grantee));
           return null;
         });
+    warehouse.changes().changed();
   }
 
   /** The grants on {@code ref} (owner or admin only). */

@@ -40,6 +40,7 @@ public final class Warehouse {
   final Clock clock;
   private final int keepVersions;
   final Auditor auditor;
+  private final ChangeFeed changes;
 
   public Warehouse(
       Database db,
@@ -55,6 +56,12 @@ public final class Warehouse {
     this.clock = clock;
     this.keepVersions = keepVersions;
     this.auditor = new Auditor(db, audit);
+    this.changes = new ChangeFeed(this);
+  }
+
+  /** Rotations, deletions and revocations, for brokers that cache values. */
+  public ChangeFeed changes() {
+    return changes;
   }
 
   public CredentialTypes types() {
@@ -357,6 +364,7 @@ public final class Warehouse {
               return credentials.byId(c, cred.id()).orElseThrow();
             });
     cipher.forget(cred.id());
+    changes.changed();
     return rotated;
   }
 
@@ -377,6 +385,7 @@ public final class Warehouse {
           return null;
         });
     cipher.forget(cred.id());
+    changes.changed();
   }
 
   Duration window(int days) {

@@ -70,6 +70,7 @@ public final class ApiServer implements AutoCloseable {
   private final WarehouseNode node;
   private final String baseUrl;
   private final int port;
+  private final ChangeRoutes changes;
 
   private ApiServer(
       EventLoopGroup group,
@@ -77,7 +78,8 @@ public final class ApiServer implements AutoCloseable {
       ChannelGroup connections,
       ExecutorService executor,
       WarehouseNode node,
-      String baseUrl) {
+      String baseUrl,
+      ChangeRoutes changes) {
     this.group = group;
     this.server = server;
     this.connections = connections;
@@ -85,6 +87,7 @@ public final class ApiServer implements AutoCloseable {
     this.node = node;
     this.baseUrl = baseUrl;
     this.port = ((InetSocketAddress) server.localAddress()).getPort();
+    this.changes = changes;
   }
 
   /** Starts serving {@code node}; returns once the port is bound. */
@@ -108,6 +111,8 @@ public final class ApiServer implements AutoCloseable {
     var auth = new Authenticator(node.verifier(), node.audit());
     new CredentialRoutes(node, auth).register(router);
     new AdminRoutes(node, auth).register(router);
+    var changes = new ChangeRoutes(node.warehouse().changes(), auth);
+    changes.register(router);
     extraRoutes.accept(router);
     var dispatcher = new Dispatcher(router);
     SSLContext tls = config.tls().map(TlsMaterial::sslContext).orElse(null);
@@ -171,7 +176,7 @@ public final class ApiServer implements AutoCloseable {
     String base = config.baseUrl(port);
     new TokenRoutes(node, base).register(router);
     LOG.info("warehouse API listening on {} (store: {})", base, node.database().description());
-    return new ApiServer(group, server, connections, executor, node, base);
+    return new ApiServer(group, server, connections, executor, node, base, changes);
   }
 
   public int port() {
@@ -187,11 +192,13 @@ public final class ApiServer implements AutoCloseable {
   }
 
   /**
-   * Stops accepting, lets requests in progress finish (up to 5 s), then closes every connection.
+   * Stops accepting, answers held change polls, lets requests in progress finish (up to 5 s), then
+   * closes every connection.
    */
   @Override
   public void close() {
     server.close().syncUninterruptibly();
+    changes.stop(); // held change polls answer now, not at the end of their wait
     executor.shutdown();
     try {
       if (!executor.awaitTermination(DRAIN.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -74,6 +74,7 @@ final class CredentialRoutes {
     Caller caller = auth.caller(ctx, "get_secret");
     Revealed r = node.warehouse().secret(caller, ctx.pathParam("ref"));
     var out = new LinkedHashMap<String, Object>();
+    out.put("id", r.credential().id()); // to match the change feed's ids
     out.put("name", r.credential().name());
     out.put("version", r.credential().version());
     if (r.data().size() == 1) {

@@ -10,8 +10,10 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The tamper-evident audit log. Appends lock the chain head row ({@code SELECT ... FOR UPDATE} on
@@ -163,6 +165,96 @@ public final class AuditLog {
           }
         });
   }
+
+  /** The seq of the newest committed record; 0 while the log is empty. */
+  public long head() {
+    return db.read(AuditLog::head);
+  }
+
+  private static long head(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT seq FROM audit_head WHERE id = 1");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * The successful records of {@code actions} with a seq in ({@code after}, {@code upTo}], oldest
+   * first, at most {@code limit} of them; {@code upTo} is clipped to the head, so only committed
+   * records are read (a record's seq is taken under the head's lock, so none can commit later with
+   * a lower seq). A range scan on the primary key, never the whole table.
+   *
+   * @return the records and the newest seq the scan covered
+   */
+  public Scan scan(long after, long upTo, Set<String> actions, int limit) {
+    String marks = String.join(",", Collections.nCopies(actions.size(), "?"));
+    String sql =
+        "SELECT * FROM audit_log WHERE seq > ? AND seq <= ? AND outcome = ? AND action IN ("
+            + marks
+            + ") ORDER BY seq LIMIT ?";
+    return db.read(
+        c -> {
+          long end = Math.min(upTo, head(c));
+          List<AuditRecord> rows = new ArrayList<>();
+          if (end <= after) {
+            return new Scan(rows, end);
+          }
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, after);
+            ps.setLong(i++, end);
+            ps.setString(i++, AuditEvent.Outcome.SUCCESS.wire());
+            for (String action : actions) {
+              ps.setString(i++, action);
+            }
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                rows.add(row(rs));
+              }
+            }
+          }
+          return new Scan(rows, rows.size() == limit ? rows.getLast().seq() : end);
+        });
+  }
+
+  /**
+   * The seq of the newest successful record of {@code actions} in ({@code after}, {@code upTo}], 0
+   * if there is none; a range scan on the primary key.
+   */
+  public long newest(long after, long upTo, Set<String> actions) {
+    if (upTo <= after) {
+      return 0;
+    }
+    String marks = String.join(",", Collections.nCopies(actions.size(), "?"));
+    String sql =
+        "SELECT MAX(seq) FROM audit_log WHERE seq > ? AND seq <= ? AND outcome = ? AND action IN ("
+            + marks
+            + ")";
+    return db.read(
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, after);
+            ps.setLong(i++, upTo);
+            ps.setString(i++, AuditEvent.Outcome.SUCCESS.wire());
+            for (String action : actions) {
+              ps.setString(i++, action);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1); // NULL (none) reads as 0
+            }
+          }
+        });
+  }
+
+  /**
+   * What {@link #scan} found, and the newest seq it covered (the last record when it stopped at its
+   * limit, else the end of the range; less than the range asked for when the head is older).
+   */
+  public record Scan(List<AuditRecord> records, long covered) {}
 
   /** Records matching {@code q}, the newest {@code q.limit()} of them, oldest first. */
   public List<AuditRecord> query(AuditQuery q) {
