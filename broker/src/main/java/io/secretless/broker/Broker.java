@@ -255,6 +255,15 @@ public final class Broker implements AutoCloseable {
     close();
   }
 
+  /** The number of event loops (I/O threads) the broker's connections are spread over. */
+  int eventLoops() {
+    int n = 0;
+    for (var loop : transport.group()) {
+      n++;
+    }
+    return n;
+  }
+
   private int openConnections() {
     return listeners.stream().mapToInt(ServiceListener::activeConnections).sum();
   }
@@ -270,5 +279,10 @@ public final class Broker implements AutoCloseable {
     }
     transport.close();
     blocking.shutdownNow();
+    try {
+      options.resolver().close(); // cached values zeroed, the change feed watcher stopped
+    } catch (RuntimeException e) {
+      log.warn("{}", e.getMessage());
+    }
   }
 }

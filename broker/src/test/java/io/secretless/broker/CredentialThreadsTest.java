@@ -175,4 +175,27 @@ class CredentialThreadsTest {
         .hasMessage("service echo: from strict: strict provider: STRICT_URL is not set");
     assertThat(misconfigured.callers).as("nothing was fetched").isEmpty();
   }
+
+  @Test
+  void closingTheBrokerClosesItsCredentialProviders() throws Exception {
+    backend = new EchoBackend();
+    var closed = new java.util.concurrent.atomic.AtomicInteger();
+    class ClosingProvider extends RecordingProvider implements AutoCloseable {
+      ClosingProvider(String value) {
+        super("closing", true, value);
+      }
+
+      @Override
+      public void close() {
+        closed.incrementAndGet();
+      }
+    }
+    echoWithPortFrom(new ClosingProvider(Integer.toString(backend.port())));
+    assertThat(closed).as("open while the broker runs").hasValue(0);
+    broker.close();
+    broker = null;
+    assertThat(closed)
+        .as("the warehouse provider's cache and change watcher stop with the broker")
+        .hasPositiveValue();
+  }
 }
