@@ -39,7 +39,11 @@ final class BrokerRun {
             a ->
                 log.info(
                     "admin endpoints on http://{}:{}/ (live, ready, metrics)", a.host(), a.port()));
-    log.info("broker started with {} service(s) from {}", config.services().size(), file);
+    log.info(
+        "broker started with {} service(s) from {} on {} I/O thread(s)",
+        config.services().size(),
+        file,
+        options.eventLoopThreads());
     return new BrokerRun(broker);
   }
 
