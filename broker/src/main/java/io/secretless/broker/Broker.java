@@ -61,6 +61,8 @@ public final class Broker implements AutoCloseable {
     options.resolver().checkSettings(config.services());
     Broker broker = new Broker(options, transport);
     try {
+      broker.metrics.credentialCaches(options.resolver()); // after checkSettings made the
+      // caches
       broker.open(groups, connectors);
       options
           .adminAddress()
