@@ -61,6 +61,8 @@ public final class Broker implements AutoCloseable {
     options.resolver().checkSettings(config.services());
     Broker broker = new Broker(options, transport);
     try {
+      // After checkSettings, which creates the caches whose counts these meters read.
+      broker.metrics.credentialCaches(options.resolver());
       broker.open(groups, connectors);
       options
           .adminAddress()

@@ -98,6 +98,10 @@ class WarehouseCachePushIT {
       assertThat(out).startsWith("HTTP/1.1 200").contains("auth=Bearer token-2");
       assertThat(retries(broker, "credential_retry")).as("no stale value sent").isZero();
       assertThat(fetches()).as("fetched once after the drop").isEqualTo(fetched + 1);
+      assertThat(broker.scrapeMetrics())
+          .contains(
+              "secretless_credential_cache_total{event=\"pushed\",provider=\"warehouse\"} 1.0",
+              "secretless_credential_push_connected{provider=\"warehouse\"} 1.0");
     }
   }
 

@@ -71,6 +71,7 @@ final class ChangeWatcher implements AutoCloseable {
   private final ConcurrentHashMap<String, Set<String>> texts = new ConcurrentHashMap<>();
   private final AtomicLong changes = new AtomicLong();
   private volatile boolean closed;
+  private volatile boolean connected;
   private volatile Thread thread;
 
   ChangeWatcher(Feed feed, ValueCache cache, Pause pause, String where) {
@@ -98,7 +99,7 @@ final class ChangeWatcher implements AutoCloseable {
   void fetched(String text, String credentialId, long seenBefore) {
     texts.computeIfAbsent(credentialId, k -> ConcurrentHashMap.newKeySet()).add(text);
     if (changes.get() != seenBefore) {
-      cache.invalidate(text); // this fetch caches nothing
+      cache.drop(text); // this fetch caches nothing
     }
   }
 
@@ -112,6 +113,7 @@ final class ChangeWatcher implements AutoCloseable {
         // After an outage the first poll does not wait, so the recovery shows at once.
         answer = feed.poll(next, next.isPresent() && !down ? WAIT : Duration.ZERO);
       } catch (RuntimeException e) {
+        connected = false;
         if (closed) {
           return;
         }
@@ -146,8 +148,10 @@ final class ChangeWatcher implements AutoCloseable {
           }
           page.changes().forEach(this::drop);
           next = OptionalLong.of(page.next());
+          connected = true;
         }
         case Answer.NoFeed none -> {
+          connected = false;
           log.warn(
               "the warehouse at {} has no change feed (GET /v1/changes: 404, an older warehouse?);"
                   + " push of rotations is off, cached values change at their refresh",
@@ -155,6 +159,7 @@ final class ChangeWatcher implements AutoCloseable {
           return;
         }
         case Answer.Refused refused -> {
+          connected = false;
           log.warn(
               "{}; dropping every cached value and polling from a new starting point",
               refused.why());
@@ -173,7 +178,7 @@ final class ChangeWatcher implements AutoCloseable {
   void drop(Change change) {
     changes.incrementAndGet(); // before reading texts: a fetch racing us sees one or the other
     Set<String> cached = texts.getOrDefault(change.credentialId(), Set.of());
-    cached.forEach(cache::invalidate);
+    cached.forEach(cache::dropPushed);
     if (cached.isEmpty()) {
       log.debug(
           "warehouse credential {} {}: none of it cached", change.credentialId(), change.action());
@@ -198,6 +203,14 @@ final class ChangeWatcher implements AutoCloseable {
   private static Duration longer(Duration delay) {
     Duration twice = delay.multipliedBy(2);
     return twice.compareTo(MAX_PAUSE) > 0 ? MAX_PAUSE : twice;
+  }
+
+  /**
+   * Whether the change feed answered the last poll with a page: false before the first answer,
+   * during an outage, after a refused poll or a 404 (no feed), and once closed.
+   */
+  boolean connected() {
+    return connected && !closed;
   }
 
   /** Whether the watcher's thread still runs (for tests). */

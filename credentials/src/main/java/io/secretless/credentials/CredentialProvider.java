@@ -66,4 +66,13 @@ public interface CredentialProvider {
   default boolean invalidate(String id) {
     return false;
   }
+
+  /**
+   * What the provider's value cache did so far, read now; empty when the provider caches no values
+   * (the default). Read by the broker's {@code /metrics}, so it must be cheap and never block. A
+   * provider that creates its cache at {@link #checkSettings} answers from then on.
+   */
+  default Optional<CacheStats> cacheStats() {
+    return Optional.empty();
+  }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -85,6 +86,25 @@ public final class CredentialResolver implements AutoCloseable {
       }
     }
     return cached;
+  }
+
+  /**
+   * The {@linkplain CredentialProvider#cacheStats cache counts} of every provider that caches
+   * values now, by provider name, in name order. Call it after {@link #checkSettings}, which is
+   * when a provider such as {@code warehouse} creates its cache.
+   */
+  public Map<String, CacheStats> cacheStats() {
+    Map<String, CacheStats> stats = new TreeMap<>();
+    providers.forEach((name, provider) -> provider.cacheStats().ifPresent(s -> stats.put(name, s)));
+    return stats;
+  }
+
+  /**
+   * The cache counts of the provider named {@code provider}, read now; empty when it caches none.
+   */
+  public Optional<CacheStats> cacheStats(String provider) {
+    CredentialProvider p = providers.get(provider);
+    return p == null ? Optional.empty() : p.cacheStats();
   }
 
   /** The service's credentials; may block (call it on a virtual thread). */

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -31,6 +32,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Every get returns a copy the caller destroys. The cache zeroes its own copies when they are
  *       replaced, dropped or found expired, and all of them on {@link #close}.
  * </ul>
+ *
+ * <p>It counts what it does ({@link #stats}) in {@link LongAdder}s: the event loop's {@link
+ * #getIfCached} adds one without contention between loops.
  */
 final class ValueCache implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ValueCache.class);
@@ -44,6 +48,13 @@ final class ValueCache implements AutoCloseable {
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, CompletableFuture<Void>> fetching =
       new ConcurrentHashMap<>();
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder fetches = new LongAdder();
+  private final LongAdder refreshes = new LongAdder();
+  private final LongAdder refreshFailures = new LongAdder();
+  private final LongAdder refused = new LongAdder();
+  private final LongAdder invalidated = new LongAdder();
+  private final LongAdder pushed = new LongAdder();
 
   ValueCache(WarehouseSettings.Cache settings, LongSupplier clock, Executor background) {
     this.ttlNanos = settings.ttl().toNanos();
@@ -55,9 +66,15 @@ final class ValueCache implements AutoCloseable {
   /** The value of {@code id}, cached or fetched with {@code fetch}; the caller destroys it. */
   Secret get(String id, Function<String, Secret> fetch) {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      Optional<Secret> cached = getIfCached(id, fetch);
+      Optional<Secret> cached = cached(id, fetch);
       if (cached.isPresent()) {
+        if (attempt == 0) {
+          hits.increment(); // else it is the value of the fetch this get waited for
+        }
         return cached.get();
+      }
+      if (attempt == 0) {
+        fetches.increment();
       }
       CompletableFuture<Void> mine = new CompletableFuture<>();
       CompletableFuture<Void> running = fetching.putIfAbsent(id, mine);
@@ -79,6 +96,14 @@ final class ValueCache implements AutoCloseable {
    * loop calls it). Past the refresh age it starts the background re-fetch, with {@code fetch}.
    */
   Optional<Secret> getIfCached(String id, Function<String, Secret> fetch) {
+    Optional<Secret> cached = cached(id, fetch);
+    if (cached.isPresent()) {
+      hits.increment();
+    }
+    return cached;
+  }
+
+  private Optional<Secret> cached(String id, Function<String, Secret> fetch) {
     long now = clock.getAsLong();
     Entry entry = entries.get(id);
     if (entry == null) {
@@ -132,13 +157,16 @@ final class ValueCache implements AutoCloseable {
       return;
     }
     entry.refreshAfter = now + ttlNanos; // no second trigger while this one runs
+    refreshes.increment();
     background.execute(
         () -> {
           try {
             load(id, fetch, mine).destroy();
           } catch (CredentialException e) {
             if (e.refused()) { // revoked, deleted, expired: a verdict, not an outage
-              invalidate(id);
+              if (drop(id)) {
+                refused.increment();
+              }
               log.warn("{}; dropped from the cache", e.getMessage());
               return;
             }
@@ -151,6 +179,7 @@ final class ValueCache implements AutoCloseable {
 
   /** A re-fetch failed for want of the store: the cached value serves on until its ttl ends. */
   private void keepServing(Entry entry, RuntimeException e) {
+    refreshFailures.increment();
     entry.refreshAfter = clock.getAsLong() + RETRY_NANOS;
     long left = Math.max(0, entry.fetched + ttlNanos - clock.getAsLong());
     log.warn(
@@ -159,19 +188,54 @@ final class ValueCache implements AutoCloseable {
         left / 1_000_000_000L);
   }
 
-  /** Drops the value of {@code id}; a fetch of it under way will not cache what it gets. */
+  /**
+   * A backend refused the value of {@code id}: drops it, and a fetch of it under way will not cache
+   * what it gets.
+   */
   void invalidate(String id) {
+    if (drop(id)) {
+      invalidated.increment();
+    }
+  }
+
+  /** The change feed reported the credential of {@code id} changed: drops it as {@link #drop}. */
+  void dropPushed(String id) {
+    if (drop(id)) {
+      pushed.increment();
+    }
+  }
+
+  /**
+   * Drops the value of {@code id}, uncounted; a fetch of it under way will not cache what it gets.
+   * True when a value was held.
+   */
+  boolean drop(String id) {
     fetching.remove(id);
     Entry old = entries.remove(id);
     if (old != null) {
       old.destroy();
     }
+    return old != null;
   }
 
-  /** Drops every value; fetches under way will not cache what they get. */
+  /** Drops every value, uncounted; fetches under way will not cache what they get. */
   void invalidateAll() {
     fetching.clear();
-    entries.keySet().forEach(this::invalidate);
+    entries.keySet().forEach(this::drop);
+  }
+
+  /** The counts so far and the number of values held now; {@code push} as the caller knows it. */
+  CacheStats stats(CacheStats.Push push) {
+    return new CacheStats(
+        hits.sum(),
+        fetches.sum(),
+        refreshes.sum(),
+        refreshFailures.sum(),
+        refused.sum(),
+        invalidated.sum(),
+        pushed.sum(),
+        entries.size(),
+        push);
   }
 
   /** Zeroes expired values no get has come for (ids of services no longer configured, say). */

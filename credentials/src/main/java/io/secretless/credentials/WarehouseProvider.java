@@ -111,6 +111,24 @@ public final class WarehouseProvider implements CredentialProvider, AutoCloseabl
     return values != null;
   }
 
+  /**
+   * The cache's counts once values are cached (from {@link #checkSettings} or the first get on),
+   * with whether the change feed answers now when rotations are pushed; else empty.
+   */
+  @Override
+  public Optional<CacheStats> cacheStats() {
+    ValueCache values = cache; // set after watcher: a cache seen means its watcher is seen too
+    if (values == null) {
+      return Optional.empty();
+    }
+    ChangeWatcher push = watcher;
+    return Optional.of(
+        values.stats(
+            push == null
+                ? CacheStats.Push.OFF
+                : push.connected() ? CacheStats.Push.CONNECTED : CacheStats.Push.DISCONNECTED));
+  }
+
   @Override
   public boolean blocks() {
     return true;

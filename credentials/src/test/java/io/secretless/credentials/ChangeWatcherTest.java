@@ -254,4 +254,57 @@ class ChangeWatcherTest {
         .contains("has no change feed")
         .contains("push of rotations is off");
   }
+
+  @Test
+  void connectedIsTrueOnlyFromAnAnsweredPageUntilAnOutageARefusalOrClose() {
+    List<Boolean> seen = new ArrayList<>();
+    Supplier<ChangeWatcher.Answer> down = outage();
+    script.add(
+        () -> {
+          seen.add(watcher.connected()); // before the first answer
+          return page(5).get();
+        });
+    script.add(
+        () -> {
+          seen.add(watcher.connected());
+          return down.get();
+        });
+    script.add(
+        () -> {
+          seen.add(watcher.connected()); // during the outage
+          return new ChangeWatcher.Answer.Refused("warehouse change feed: HTTP 400");
+        });
+    script.add(
+        () -> {
+          seen.add(watcher.connected());
+          return page(6).get();
+        });
+    script.add(
+        () -> {
+          seen.add(watcher.connected());
+          return new ChangeWatcher.Answer.NoFeed();
+        });
+    watcher.run();
+    assertThat(seen).containsExactly(false, true, false, false, true);
+    assertThat(watcher.connected()).as("no feed").isFalse();
+  }
+
+  @Test
+  void aPushedChangeCountsEachCachedTextItDrops() {
+    script.add(page(1));
+    script.add(
+        () -> {
+          getAll();
+          return page(
+                  2,
+                  new ChangeWatcher.Change("cred-2", "rotate"),
+                  new ChangeWatcher.Change("cred-9", "delete"))
+              .get();
+        });
+    watcher.run();
+    assertThat(cache.stats(CacheStats.Push.OFF).pushed())
+        .as("pg#password and pg#username; cred-9 had nothing cached")
+        .isEqualTo(2);
+    assertThat(cache.stats(CacheStats.Push.OFF).invalidated()).isZero();
+  }
 }

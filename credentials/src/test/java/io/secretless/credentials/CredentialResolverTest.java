@@ -119,6 +119,25 @@ class CredentialResolverTest {
   }
 
   @Test
+  void cacheStatsListsOnlyTheProvidersThatCacheByName() {
+    CacheStats counts = new CacheStats(3, 1, 0, 0, 0, 0, 0, 1, CacheStats.Push.OFF);
+    var caching =
+        new StubCache() {
+          @Override
+          public Optional<CacheStats> cacheStats() {
+            return Optional.of(counts);
+          }
+        };
+    var withCache =
+        new CredentialResolver(List.of(new EnvProvider(Map.of()), caching, THIRD_PARTY));
+    assertThat(withCache.cacheStats()).containsExactly(Map.entry("cache", counts));
+    assertThat(withCache.cacheStats("cache")).contains(counts);
+    assertThat(withCache.cacheStats("env")).isEmpty();
+    assertThat(withCache.cacheStats("nowhere")).isEmpty();
+    assertThat(resolver.cacheStats()).isEmpty();
+  }
+
+  @Test
   void invalidateAsksEveryProviderOfTheServiceAndSaysWhetherOneCaches() {
     StubCache caching = new StubCache();
     var withCache = new CredentialResolver(List.of(new EnvProvider(Map.of()), caching));

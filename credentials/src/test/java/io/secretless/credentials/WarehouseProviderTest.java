@@ -146,6 +146,7 @@ class WarehouseProviderTest {
       provider.checkSettings();
       assertThat(provider.pushing()).isTrue();
       await().atMost(Duration.ofSeconds(10)).until(() -> polls.get() >= 2); // held after the start
+      assertThat(provider.cacheStats().orElseThrow().push()).isEqualTo(CacheStats.Push.CONNECTED);
       assertThat(provider.get("db").revealString()).isEqualTo(VALUE);
       body = body.replace(VALUE, "Pushed-Canary-51d7");
       assertThat(provider.get("db").revealString()).as("cached").isEqualTo(VALUE);
@@ -154,7 +155,11 @@ class WarehouseProviderTest {
       await()
           .atMost(Duration.ofSeconds(10))
           .until(() -> provider.get("db").revealString().equals("Pushed-Canary-51d7"));
+      assertThat(provider.cacheStats().orElseThrow().pushed()).isEqualTo(1);
     }
+    assertThat(provider.cacheStats().orElseThrow().push())
+        .as("closed")
+        .isEqualTo(CacheStats.Push.DISCONNECTED);
     assertThat(provider.pushing())
         .as("no thread left after close, though its poll was held for 20 s")
         .isFalse();
@@ -215,8 +220,13 @@ class WarehouseProviderTest {
   @Test
   void withPushOffNoWatcherRunsAndNoFeedIsPolled() {
     try (WarehouseProvider provider = cachingProvider(false)) {
+      assertThat(provider.cacheStats()).as("no cache before the settings are read").isEmpty();
       provider.checkSettings();
+      assertThat(provider.cacheStats().orElseThrow())
+          .as("counts from the start, before any get")
+          .isEqualTo(new CacheStats(0, 0, 0, 0, 0, 0, 0, 0, CacheStats.Push.OFF));
       assertThat(provider.get("db").revealString()).isEqualTo(VALUE);
+      assertThat(provider.cacheStats().orElseThrow().fetches()).isEqualTo(1);
       assertThat(provider.pushing()).isFalse();
       assertThat(polls).hasValue(0);
     }
@@ -241,6 +251,7 @@ class WarehouseProviderTest {
           .hasMessage(
               "warehouse credential db: the warehouse refused the access token of client broker");
       assertThat(issued).as("retried once, not forever").hasValue(3);
+      assertThat(provider.cacheStats()).as("no cache, no counts").isEmpty();
     }
   }
 
