@@ -12,20 +12,16 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.secretless.broker.Broker;
-import io.secretless.config.ListenAddress;
 import io.secretless.credentials.WarehouseSettings;
 import io.secretless.warehouse.WarehouseConfig;
 import io.secretless.warehouse.WarehouseNode;
 import io.secretless.warehouse.api.ApiServer;
-import io.secretless.warehouse.audit.AuditQuery;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -173,18 +169,9 @@ class WarehouseCachePushIT {
         .toList();
   }
 
-  private static int port(Broker broker) {
-    return ((ListenAddress.Tcp) broker.address("api")).port();
-  }
-
   /** curl through the broker (a new connection) to nginx's {@code path}, the last argument. */
   private String curl(Broker broker, String... args) throws Exception {
-    String[] all = new String[args.length + 2];
-    all[0] = "-x";
-    all[1] = "http://127.0.0.1:" + port(broker);
-    System.arraycopy(args, 0, all, 2, args.length);
-    all[all.length - 1] = "http://127.0.0.1:" + nginx + args[args.length - 1];
-    return WarehouseTokenHttpIT.curl(all);
+    return ApiThroughBroker.curl(broker, nginx, args);
   }
 
   private long fetches() {
@@ -197,19 +184,10 @@ class WarehouseCachePushIT {
   }
 
   private long count(String action) {
-    return node.audit().query(AuditQuery.all(10_000)).stream()
-        .filter(r -> r.action().equals(action))
-        .count();
+    return ApiThroughBroker.audited(node, action);
   }
 
   private static long retries(Broker broker, String outcome) {
-    Matcher m =
-        Pattern.compile(
-                "secretless_http_requests_total\\{outcome=\""
-                    + outcome
-                    + "\",service=\"api\"} (\\d+)\\.0")
-            .matcher(broker.scrapeMetrics());
-    assertThat(m.find()).as(outcome).isTrue();
-    return Long.parseLong(m.group(1));
+    return ApiThroughBroker.requests(broker, outcome);
   }
 }

@@ -7,12 +7,10 @@ import static io.secretless.cli.WarehouseProviderIT.settingsMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.secretless.broker.Broker;
-import io.secretless.config.ListenAddress;
 import io.secretless.credentials.WarehouseSettings;
 import io.secretless.warehouse.WarehouseConfig;
 import io.secretless.warehouse.WarehouseNode;
 import io.secretless.warehouse.api.ApiServer;
-import io.secretless.warehouse.audit.AuditQuery;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -132,7 +130,7 @@ class WarehouseCacheRetryIT {
       rotateApiToken(node, "token-2");
       long fetched = fetches();
       String origin = "http://127.0.0.1:" + nginx;
-      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port(broker))) {
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), ApiThroughBroker.port(broker))) {
         s.setSoTimeout(30_000);
         send(
             s,
@@ -169,36 +167,18 @@ class WarehouseCacheRetryIT {
     return broker(nginx);
   }
 
-  private static int port(Broker broker) {
-    return ((ListenAddress.Tcp) broker.address("api")).port();
-  }
-
   /** curl through the broker (a new connection) to nginx's {@code path}, the last argument. */
   private String curl(Broker broker, String... args) throws Exception {
-    String[] all = new String[args.length + 2];
-    all[0] = "-x";
-    all[1] = "http://127.0.0.1:" + port(broker);
-    System.arraycopy(args, 0, all, 2, args.length);
-    all[all.length - 1] = "http://127.0.0.1:" + nginx + args[args.length - 1];
-    return WarehouseTokenHttpIT.curl(all);
+    return ApiThroughBroker.curl(broker, nginx, args);
   }
 
   /** How many times the warehouse handed out a secret (its audit log). */
   private long fetches() {
-    return node.audit().query(AuditQuery.all(10_000)).stream()
-        .filter(r -> r.action().equals("get_secret"))
-        .count();
+    return ApiThroughBroker.audited(node, "get_secret");
   }
 
   private static long retries(Broker broker, String outcome) {
-    Matcher m =
-        Pattern.compile(
-                "secretless_http_requests_total\\{outcome=\""
-                    + outcome
-                    + "\",service=\"api\"} (\\d+)\\.0")
-            .matcher(broker.scrapeMetrics());
-    assertThat(m.find()).as(outcome).isTrue();
-    return Long.parseLong(m.group(1));
+    return ApiThroughBroker.requests(broker, outcome);
   }
 
   private static void send(Socket s, String request) throws IOException {

@@ -74,13 +74,14 @@ final class WarehouseClient implements AutoCloseable {
     URI uri = URI.create(settings.url() + "/v1/credentials/" + ref + "/secret");
     HTTPResponse response = sendRenewing(subject(id), uri, settings.timeout());
     return switch (response.getStatusCode()) {
-      case 200 ->
-          new Fetched(
-              value(id, name, field, response),
-              json(response)
-                  .map(j -> j.get("id"))
-                  .filter(String.class::isInstance)
-                  .map(String.class::cast));
+      case 200 -> {
+        Map<String, Object> json = json(response).orElse(Map.of());
+        yield new Fetched(
+            value(id, name, field, json),
+            json.get("id") instanceof String credentialId
+                ? Optional.of(credentialId)
+                : Optional.empty());
+      }
       case 401 ->
           throw refused(
               id, "the warehouse refused the access token of client " + settings.clientId());
@@ -216,8 +217,7 @@ final class WarehouseClient implements AutoCloseable {
   }
 
   /** {@code {"name","version","value"}} for one field, {@code {..., "data": {field: value}}}. */
-  private Secret value(String id, String name, Optional<String> field, HTTPResponse response) {
-    Map<String, Object> json = json(response).orElse(Map.of());
+  private Secret value(String id, String name, Optional<String> field, Map<String, Object> json) {
     Object single = json.get("value");
     Object data = json.get("data");
     if (field.isEmpty() && single instanceof String v) {

@@ -188,11 +188,7 @@ public final class AuditLog {
    * @return the records and the newest seq the scan covered
    */
   public Scan scan(long after, long upTo, Set<String> actions, int limit) {
-    String marks = String.join(",", Collections.nCopies(actions.size(), "?"));
-    String sql =
-        "SELECT * FROM audit_log WHERE seq > ? AND seq <= ? AND outcome = ? AND action IN ("
-            + marks
-            + ") ORDER BY seq LIMIT ?";
+    String sql = "SELECT * FROM audit_log WHERE " + successesOf(actions) + " ORDER BY seq LIMIT ?";
     return db.read(
         c -> {
           long end = Math.min(upTo, head(c));
@@ -201,14 +197,7 @@ public final class AuditLog {
             return new Scan(rows, end);
           }
           try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setLong(i++, after);
-            ps.setLong(i++, end);
-            ps.setString(i++, AuditEvent.Outcome.SUCCESS.wire());
-            for (String action : actions) {
-              ps.setString(i++, action);
-            }
-            ps.setInt(i, limit);
+            ps.setInt(bindSuccessesOf(ps, after, end, actions), limit);
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 rows.add(row(rs));
@@ -227,27 +216,40 @@ public final class AuditLog {
     if (upTo <= after) {
       return 0;
     }
-    String marks = String.join(",", Collections.nCopies(actions.size(), "?"));
-    String sql =
-        "SELECT MAX(seq) FROM audit_log WHERE seq > ? AND seq <= ? AND outcome = ? AND action IN ("
-            + marks
-            + ")";
+    String sql = "SELECT MAX(seq) FROM audit_log WHERE " + successesOf(actions);
     return db.read(
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setLong(i++, after);
-            ps.setLong(i++, upTo);
-            ps.setString(i++, AuditEvent.Outcome.SUCCESS.wire());
-            for (String action : actions) {
-              ps.setString(i++, action);
-            }
+            bindSuccessesOf(ps, after, upTo, actions);
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
               return rs.getLong(1); // NULL (none) reads as 0
             }
           }
         });
+  }
+
+  /** The condition of {@link #scan} and {@link #newest}: bound by {@link #bindSuccessesOf}. */
+  private static String successesOf(Set<String> actions) {
+    return "seq > ? AND seq <= ? AND outcome = ? AND action IN ("
+        + String.join(",", Collections.nCopies(actions.size(), "?"))
+        + ")";
+  }
+
+  /**
+   * Binds {@link #successesOf}: successful records of {@code actions} with a seq in ({@code after},
+   * {@code upTo}]; returns the index of the next parameter.
+   */
+  private static int bindSuccessesOf(
+      PreparedStatement ps, long after, long upTo, Set<String> actions) throws SQLException {
+    int i = 1;
+    ps.setLong(i++, after);
+    ps.setLong(i++, upTo);
+    ps.setString(i++, AuditEvent.Outcome.SUCCESS.wire());
+    for (String action : actions) {
+      ps.setString(i++, action);
+    }
+    return i;
   }
 
   /**
