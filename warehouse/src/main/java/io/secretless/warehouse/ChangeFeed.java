@@ -267,7 +267,15 @@ public final class ChangeFeed {
       try {
         Thread.sleep(Duration.ofNanos(RECHECK_NANOS));
       } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        // Nothing interrupts it; if something does, stop rather than spin on the flag. Held polls
+        // still wake on local commits and at their deadline; the next hold starts a new looker.
+        lock.lock();
+        try {
+          looking = false;
+        } finally {
+          lock.unlock();
+        }
+        return;
       }
     }
   }
