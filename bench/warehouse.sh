@@ -4,7 +4,8 @@
 # update and a hash-chained audit record committed before the answer), then concurrent writers; on
 # SQLite and on PostgreSQL. The load generator is wrk (bench/warehouse.lua), which costs the shared
 # CPUs far less than a JVM client. Per phase it prints req/s, p50/p90/p99, errors and the server's
-# CPU time per request (utime+stime of the server JVM from /proc, over the phase).
+# CPU time and bytes written to storage per request (utime+stime and write_bytes of the server JVM
+# from /proc, over the phase).
 #   bench/warehouse.sh [CLIENTS] [SECONDS]        (default 16 clients, 10 s per measured phase)
 # Environment:
 #   WARMUP=30        seconds of read load (and a third of it of health and write load) before the
@@ -61,6 +62,8 @@ logback=$(find ~/.m2/repository/ch/qos/logback -name 'logback-c*-1.5.21.jar' | t
 cp="$work/conf:$logback$cp"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# Bytes the server process had written to storage (the WAL and database files, with their fsyncs).
+disk_bytes() { awk '/^write_bytes/ {print $2}' "/proc/$1/io"; }
 # CPU ticks of the JIT compiler threads (C1/C2) of process $1: reported apart, as JIT work is a
 # warm-up cost, not a per-request one. Compiler threads that exit within a phase are missed.
 jit_ticks() {
@@ -76,18 +79,21 @@ jit_ticks() {
 # phase LABEL MODE SECONDS [quiet]: one wrk run against the server; prints one line unless quiet.
 phase() {
   local label=$1 mode=$2 secs=$3 quiet=${4:-}
-  local before after jit_before jit_after out
+  local before after jit_before jit_after disk_before disk_after out
   before=$(cpu_ticks "$server_pid")
+  disk_before=$(disk_bytes "$server_pid")
   jit_before=$(jit_ticks "$server_pid")
   out=$(WH_MODE=$mode WH_TOKEN=$token WH_RUN="$mode-$RANDOM$RANDOM" \
     /usr/bin/time -f "WRKCPU %U %S" wrk -t"$threads" -c"$clients" -d"${secs}s" --timeout 5s \
     -s "$root/bench/warehouse.lua" "$base" 2>&1)
   after=$(cpu_ticks "$server_pid")
   jit_after=$(jit_ticks "$server_pid")
+  disk_after=$(disk_bytes "$server_pid")
   [ -n "$quiet" ] && return 0
-  python3 - "$label" "$mode" "$clients" "$((after - before))" "$(getconf CLK_TCK)" "$((jit_after - jit_before))" <<PY
+  python3 - "$label" "$mode" "$clients" "$((after - before))" "$(getconf CLK_TCK)" "$((jit_after - jit_before))" "$((disk_after - disk_before))" <<PY
 import re, sys
 label, mode, clients, ticks, hz, jit = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+disk = int(sys.argv[7])
 out = """$out"""
 r = dict(re.findall(r"(\w+)=(\d+)", re.search(r"RESULT (.*)", out).group(1)))
 u, s = map(float, re.search(r"WRKCPU (\S+) (\S+)", out).group(1, 2))
@@ -97,7 +103,7 @@ print(f"{label:14} {mode:6} clients={clients} {n / dur:8.0f} req/s  p50={int(r['
       f"  p90={int(r['p90_us'])/1000:6.2f} ms  p99={int(r['p99_us'])/1000:7.2f} ms  errors={r['errors']}"
       f"  server_cpu={100 * cpu / dur:4.0f}%  server_us/req={1e6 * cpu / max(n, 1):5.0f}"
       f" (JIT {1e6 * jit / hz / max(n, 1):4.0f})"
-      f"  wrk_us/req={1e6 * (u + s) / max(n, 1):4.0f}")
+      f"  wrk_us/req={1e6 * (u + s) / max(n, 1):4.0f}  disk_kb/req={disk / 1024 / max(n, 1):5.1f}")
 PY
 }
 

@@ -16,6 +16,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One warehouse node's parts, wired together: store, keys, operations, identity. The HTTP API
@@ -29,6 +31,7 @@ public final class WarehouseNode implements AutoCloseable {
   private final Reports reports;
   private final Rekeying rekeying;
   private final ClientRegistry clients;
+  private static final Logger LOG = LoggerFactory.getLogger(WarehouseNode.class);
   private final AuditLog audit;
   private final Optional<TokenIssuer> issuer;
   private final TokenVerifier verifier;
@@ -47,6 +50,10 @@ public final class WarehouseNode implements AutoCloseable {
       this.keys = KeyRing.open(material, master);
       var signing = SigningKey.load(material, master);
       this.audit = new AuditLog(db);
+      long indexed = audit.indexAll();
+      if (indexed > 0) {
+        LOG.info("audit log: indexed {} records by credential and agent", indexed);
+      }
       this.warehouse =
           new Warehouse(
               db,

@@ -18,8 +18,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Benchmark (not a test) of the read path below HTTP: CLIENTS virtual threads call {@link
  * Warehouse#secret} as an admin over 20 credentials, every read audited as over the API. Prints
- * reads/s, p50/p99 and the JVM's CPU time per read. Run by {@code IN_PROCESS=1 bench/warehouse.sh};
- * arguments: {@code full|normal CLIENTS WARMUP_S SECONDS [postgresql-url]}.
+ * reads/s, p50/p99 and the JVM's CPU time and bytes written to disk per read. Run by {@code
+ * IN_PROCESS=1 bench/warehouse.sh}; arguments: {@code full|normal CLIENTS WARMUP_S SECONDS
+ * [postgresql-url]}.
  */
 public final class ReadPathBench {
   private ReadPathBench() {}
@@ -56,15 +57,17 @@ public final class ReadPathBench {
                 Optional.empty()));
       }
       run(wh, caller, clients, warmup);
+      long disk = writeBytes();
       long cpu = os.getProcessCpuTime();
       long start = System.nanoTime();
       long[] latencies = run(wh, caller, clients, seconds);
       cpu = os.getProcessCpuTime() - cpu;
+      disk = writeBytes() - disk;
       double elapsed = (System.nanoTime() - start) / 1e9;
       int n = latencies.length;
       System.out.printf(
           "%-14s in-process clients=%d %7.0f reads/s  p50=%6.2f ms  p99=%7.2f ms  cpu=%3.0f%%"
-              + "  cpu_us/read=%5.1f  (load %.1f)%n",
+              + "  cpu_us/read=%5.1f  disk_kb/read=%5.1f  (load %.1f)%n",
           label,
           clients,
           n / elapsed,
@@ -72,8 +75,19 @@ public final class ReadPathBench {
           latencies[(int) (n * 0.99)] / 1e6,
           100 * cpu / 1e9 / elapsed,
           cpu / 1e3 / n,
+          disk / 1024.0 / n,
           os.getSystemLoadAverage());
     }
+  }
+
+  /** Bytes this process has had written to storage so far (the WAL and database files). */
+  private static long writeBytes() throws java.io.IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+      if (line.startsWith("write_bytes:")) {
+        return Long.parseLong(line.substring("write_bytes:".length()).trim());
+      }
+    }
+    return 0;
   }
 
   /** Reads for {@code seconds}; returns every read's latency in ns, sorted. */

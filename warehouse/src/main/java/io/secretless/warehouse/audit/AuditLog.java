@@ -26,7 +26,7 @@ import java.util.Set;
  */
 public final class AuditLog {
   private static final int MAX_FIELD = 500;
-  private static final String HEAD = "SELECT seq, hash FROM audit_head WHERE id = 1";
+  private static final String HEAD = "SELECT seq, hash, indexed_seq FROM audit_head WHERE id = 1";
   private static final String INSERT =
       "INSERT INTO audit_log (seq, at_millis, agent, action, credential_id, outcome, reason,"
           + " source, user_agent, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)";
@@ -34,7 +34,8 @@ public final class AuditLog {
   private final Database db;
 
   /** The head this node last wrote, valid within that write transaction only. */
-  private record Head(Connection connection, long generation, long seq, String hash) {}
+  private record Head(
+      Connection connection, long generation, long seq, String hash, long indexed) {}
 
   private volatile Head lastHead;
 
@@ -60,7 +61,8 @@ public final class AuditLog {
       PendingRecords pending = batch.get().get(this, PendingRecords.class);
       if (pending == null) {
         Head head = readHead(c, physical(c), 0);
-        pending = batch.get().add(this, new PendingRecords(head.seq(), head.hash()));
+        pending =
+            batch.get().add(this, new PendingRecords(head.seq(), head.hash(), head.indexed()));
       }
       return pending.add(
           now, agent, action, credentialId, e.outcome().wire(), reason, source, userAgent);
@@ -110,7 +112,7 @@ public final class AuditLog {
     insert.setString(11, hash);
     insert.executeUpdate();
     moveHead(c, seq, hash);
-    lastHead = new Head(physical, generation, seq, hash);
+    lastHead = new Head(physical, generation, seq, hash, prev.indexed());
     return r;
   }
 
@@ -125,7 +127,7 @@ public final class AuditLog {
             c, db.dialect() == Database.Dialect.POSTGRESQL ? HEAD + " FOR UPDATE" : HEAD);
     try (ResultSet rs = head.executeQuery()) {
       rs.next();
-      return new Head(physical, generation, rs.getLong(1), rs.getString(2));
+      return new Head(physical, generation, rs.getLong(1), rs.getString(2), rs.getLong(3));
     }
   }
 
@@ -258,19 +260,40 @@ public final class AuditLog {
    */
   public record Scan(List<AuditRecord> records, long covered) {}
 
-  /** Records matching {@code q}, the newest {@code q.limit()} of them, oldest first. */
+  /**
+   * Records matching {@code q}, the newest {@code q.limit()} of them, oldest first. By credential
+   * or agent through {@link AuditIndex}; by time alone a scan from the newest record.
+   */
   public List<AuditRecord> query(AuditQuery q) {
-    var sql = new StringBuilder("SELECT * FROM audit_log WHERE 1 = 1");
+    var where = new StringBuilder();
     List<Object> args = new ArrayList<>();
-    q.credentialId().ifPresent(v -> add(sql, args, " AND credential_id = ?", v));
-    q.agent().ifPresent(v -> add(sql, args, " AND agent = ?", v));
-    q.sinceMillis().ifPresent(v -> add(sql, args, " AND at_millis >= ?", v));
-    q.untilMillis().ifPresent(v -> add(sql, args, " AND at_millis <= ?", v));
-    sql.append(" ORDER BY seq DESC LIMIT ").append(Math.max(1, Math.min(q.limit(), 10_000)));
-    List<AuditRecord> out =
+    q.credentialId().ifPresent(v -> add(where, args, " AND a.credential_id = ?", v));
+    q.agent().ifPresent(v -> add(where, args, " AND a.agent = ?", v));
+    q.sinceMillis().ifPresent(v -> add(where, args, " AND a.at_millis >= ?", v));
+    q.untilMillis().ifPresent(v -> add(where, args, " AND a.at_millis <= ?", v));
+    int limit = Math.max(1, Math.min(q.limit(), 10_000));
+    List<AuditRecord> newestFirst =
         db.read(
             c -> {
-              try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+              if (q.credentialId().isPresent()) {
+                return AuditIndex.query(
+                    c,
+                    AuditIndex.Key.CREDENTIAL,
+                    q.credentialId().get(),
+                    where.toString(),
+                    args,
+                    limit);
+              }
+              if (q.agent().isPresent()) {
+                return AuditIndex.query(
+                    c, AuditIndex.Key.AGENT, q.agent().get(), where.toString(), args, limit);
+              }
+              String sql =
+                  "SELECT a.* FROM audit_log a WHERE 1 = 1"
+                      + where
+                      + " ORDER BY a.seq DESC LIMIT "
+                      + limit;
+              try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < args.size(); i++) {
                   ps.setObject(i + 1, args.get(i));
                 }
@@ -283,7 +306,30 @@ public final class AuditLog {
                 }
               }
             });
-    return out.reversed();
+    return newestFirst.reversed();
+  }
+
+  /**
+   * Indexes every record not yet in {@link AuditIndex} (a log written before it existed, or the
+   * tail a node left behind), in transactions of at most {@link AuditIndex#CHUNK}; run when a node
+   * opens. Returns how many it indexed.
+   */
+  public long indexAll() {
+    long done = 0;
+    while (true) {
+      long step =
+          db.write(
+              c -> {
+                Head head = readHead(c, physical(c), db.writeGeneration());
+                return head.seq() > head.indexed()
+                    ? AuditIndex.add(c, head.indexed(), head.seq()) - head.indexed()
+                    : 0L;
+              });
+      if (step == 0) {
+        return done;
+      }
+      done += step;
+    }
   }
 
   private static void add(StringBuilder sql, List<Object> args, String clause, Object value) {
@@ -291,7 +337,7 @@ public final class AuditLog {
     args.add(value);
   }
 
-  private static AuditRecord row(ResultSet rs) throws SQLException {
+  static AuditRecord row(ResultSet rs) throws SQLException {
     return new AuditRecord(
         rs.getLong("seq"),
         rs.getLong("at_millis"),

@@ -30,12 +30,18 @@ final class PendingRecords implements WriteBatch.Deferred {
 
   private final MessageDigest digest = AuditChain.newDigest();
   private final List<AuditRecord> records = new ArrayList<>();
+  private final long indexed;
   private long seq;
   private String hash;
 
-  PendingRecords(long headSeq, String headHash) {
+  /**
+   * After the chain head {@code headSeq}/{@code headHash}, with records up to {@code indexed} in
+   * {@link AuditIndex}.
+   */
+  PendingRecords(long headSeq, String headHash, long indexed) {
     this.seq = headSeq;
     this.hash = headHash;
+    this.indexed = indexed;
   }
 
   /** Chains a record of these (already clipped) fields after the last one and keeps it. */
@@ -95,6 +101,7 @@ final class PendingRecords implements WriteBatch.Deferred {
     }
     if (!records.isEmpty()) {
       AuditLog.moveHead(c, seq, hash);
+      AuditIndex.addIfDue(c, indexed, seq);
     }
     records.clear();
   }
