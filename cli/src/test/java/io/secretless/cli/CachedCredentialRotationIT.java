@@ -287,8 +287,12 @@ class CachedCredentialRotationIT {
     return new Psql(p.exitValue(), out);
   }
 
-  /** How often the broker's agent read the credential (the warehouse counts every read). */
+  /**
+   * How often the broker's agent read the credential (the warehouse counts every read, and writes
+   * the counts once a second: flushed here first).
+   */
   private static long reads(WarehouseNode node) {
+    node.database().flushAccessCounts();
     return node.warehouse().list(WarehouseProviderIT.ADMIN, List.of(), Optional.empty()).stream()
         .filter(c -> c.name().equals("rotating-db"))
         .mapToLong(Credential::accessCount)

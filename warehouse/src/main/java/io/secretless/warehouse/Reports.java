@@ -59,8 +59,12 @@ public final class Reports {
     return out;
   }
 
-  /** Totals over the credentials the caller may see (all of them for an admin). */
+  /**
+   * Totals over the credentials the caller may see (all of them for an admin). This node's access
+   * counts are written first, so its own reads are all in the total.
+   */
   public Statistics statistics(Caller caller) {
+    warehouse.db.flushAccessCounts();
     List<Credential> creds = visible(warehouse, caller);
     Map<String, Long> byType = new TreeMap<>();
     long expired = 0;

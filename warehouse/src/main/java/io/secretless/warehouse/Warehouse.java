@@ -7,7 +7,6 @@ import io.secretless.warehouse.crypto.EnvelopeCipher;
 import io.secretless.warehouse.store.CredentialStore;
 import io.secretless.warehouse.store.Database;
 import io.secretless.warehouse.store.GrantStore;
-import io.secretless.warehouse.store.WriteBatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -273,16 +272,11 @@ public final class Warehouse {
         action,
         cred.id(),
         c -> {
-          Optional<WriteBatch> batch = db.batch(c);
-          if (batch.isPresent()) {
-            batch.get().countAccess(cred.id(), now.toEpochMilli());
-          } else {
-            credentials.recordAccess(c, cred.id(), now);
-          }
           audit.append(
               c, auditor.event(caller, action, cred.id(), Outcome.SUCCESS, "v" + cred.version()));
           return null;
         });
+    db.countAccess(cred.id(), now.toEpochMilli());
     return new Revealed(cred, data);
   }
 

@@ -50,6 +50,7 @@ class AuditBatchTest extends SqliteWarehouseTest {
     }
     // 20 reads succeed, 4 stores succeed, 16 stores and 20 reads of missing names are refused.
     assertThat(failures).hasValue(36);
+    node.database().flushAccessCounts();
     var verification = node.audit().verify();
     assertThat(verification.valid()).as(verification.problem()).isTrue();
     assertThat(verification.records()).isEqualTo(1 + tasks);
@@ -101,6 +102,7 @@ class AuditBatchTest extends SqliteWarehouseTest {
         pool.submit(() -> wh.secret(owner, name));
       }
     }
+    node.database().flushAccessCounts();
     for (String name : names) {
       var cred = wh.retrieve(owner, name).credential();
       assertThat(cred.accessCount()).as(name).isEqualTo(reads / names.size());

@@ -44,8 +44,6 @@ public final class CredentialStore {
           + " ORDER BY CASE WHEN c.id = ? THEN 0 ELSE 1 END LIMIT 1";
   private static final String CIPHERTEXT =
       "SELECT ciphertext FROM credential_versions WHERE credential_id = ? AND version = ?";
-  private static final String RECORD_ACCESS =
-      "UPDATE credentials SET access_count = access_count + 1, last_access = ? WHERE id = ?";
 
   /** One stored encrypted version. */
   public record SealedVersion(String credentialId, int version, String ciphertext) {}
@@ -208,13 +206,6 @@ public final class CredentialStore {
       ps.executeUpdate();
     }
     return true;
-  }
-
-  public void recordAccess(Connection c, String id, Instant now) throws SQLException {
-    PreparedStatement ps = StatementCache.prepare(c, RECORD_ACCESS);
-    ps.setLong(1, now.toEpochMilli());
-    ps.setString(2, id);
-    ps.executeUpdate();
   }
 
   /** Deletes the credential, its grants and every encrypted version. */

@@ -44,6 +44,7 @@ public final class Database implements AutoCloseable {
   private final Duration writeTimeout;
   private final GroupCommit writer;
   private final WriteBatch batch;
+  private final AccessCounts accessCounts;
   private final String description;
   // Bumped when a write transaction starts and when any of it is rolled back: state cached for the
   // open transaction (the audit chain head) is valid only while this is unchanged.
@@ -55,10 +56,11 @@ public final class Database implements AutoCloseable {
     this.dialect = dialect;
     this.writeTimeout = writeTimeout;
     this.description = desc;
-    this.batch = new WriteBatch(dialect);
+    this.batch = new WriteBatch();
     this.writer =
         new GroupCommit(
             this::transaction, this::rolledBack, batch, writeTimeout, "warehouse-writer");
+    this.accessCounts = new AccessCounts(this);
   }
 
   /** Opens (creating if needed) {@code dataDir/warehouse.db} with {@code synchronous=FULL}. */
@@ -221,6 +223,19 @@ public final class Database implements AutoCloseable {
   }
 
   /**
+   * Counts one read of {@code credentialId} at {@code atMillis}: added to the credential's access
+   * count and last access within a second (see {@link AccessCounts}).
+   */
+  public void countAccess(String credentialId, long atMillis) {
+    accessCounts.add(credentialId, atMillis);
+  }
+
+  /** Writes the access counts gathered so far now instead of at the next second. */
+  public void flushAccessCounts() {
+    accessCounts.flush();
+  }
+
+  /**
    * The deferred statements of the group-commit batch whose transaction {@code c} is in, when that
    * batch defers (see {@link WriteBatch}); empty otherwise, and the work then writes at once.
    */
@@ -333,6 +348,7 @@ public final class Database implements AutoCloseable {
 
   @Override
   public void close() {
+    accessCounts.close();
     writer.close();
     dataSource.close();
   }

@@ -10,14 +10,14 @@ import java.util.Map;
 /**
  * Statements of a group-commit batch that are deferred to the end of its transaction and run once
  * for the whole batch instead of once per item: audit rows (one multi-row insert and one head
- * update) and access counts (one update per batch, summed per credential). Only the fast path of a
- * batch defers (no savepoints: any failure rolls the whole transaction back, deferred statements
- * with it); when an item fails the batch reruns with a savepoint per item and nothing is deferred.
+ * update). Only the fast path of a batch defers (no savepoints: any failure rolls the whole
+ * transaction back, deferred statements with it); when an item fails the batch reruns with a
+ * savepoint per item and nothing is deferred.
  *
  * <p>Deferred statements are flushed before the commit, in the order their kinds were first used,
  * so an acknowledged write's audit record is committed with it exactly as before. Work inside the
- * same transaction does not see deferred rows (nothing in it reads the audit log or access counts
- * back). Used by the writer thread only.
+ * same transaction does not see deferred rows (nothing in it reads the audit log back). Used by the
+ * writer thread only.
  */
 public final class WriteBatch {
   /** Deferred statements of one kind, run when the batch's transaction is about to commit. */
@@ -25,19 +25,10 @@ public final class WriteBatch {
     void flush(Connection c) throws SQLException;
   }
 
-  private final Database.Dialect dialect;
   private final Map<Object, Deferred> byKey = new HashMap<>();
   private final List<Deferred> inOrder = new ArrayList<>();
   // The physical connection of the transaction that defers, null when none does.
   private volatile Connection open;
-
-  WriteBatch(Database.Dialect dialect) {
-    this.dialect = dialect;
-  }
-
-  public Database.Dialect dialect() {
-    return dialect;
-  }
 
   /** This batch's deferred statements of kind {@code key}, or null before the first of them. */
   public <T extends Deferred> T get(Object key, Class<T> type) {
@@ -51,15 +42,6 @@ public final class WriteBatch {
     }
     inOrder.add(deferred);
     return deferred;
-  }
-
-  /** Counts one read of {@code credentialId} at {@code atMillis}, written when the batch ends. */
-  public void countAccess(String credentialId, long atMillis) {
-    AccessCounts counts = get(AccessCounts.class, AccessCounts.class);
-    if (counts == null) {
-      counts = add(AccessCounts.class, new AccessCounts(dialect));
-    }
-    counts.add(credentialId, atMillis);
   }
 
   /**
