@@ -8,26 +8,11 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Access counts gathered per node and written once a second (store/AccessCounts), on SQLite. */
 class AccessCountsTest extends SqliteWarehouseTest {
-  final Caller owner = new Caller("devops", Set.of(), "127.0.0.1", "test");
-
-  private void store(String name) {
-    wh.store(
-        owner,
-        new NewCredential(
-            name,
-            Optional.empty(),
-            Map.of("password", "pw"),
-            List.of(),
-            Optional.empty(),
-            Optional.empty()));
-  }
 
   private long count(String name) {
     return wh.list(owner, List.of(), Optional.empty()).stream()

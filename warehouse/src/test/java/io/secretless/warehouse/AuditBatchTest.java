@@ -3,28 +3,12 @@ package io.secretless.warehouse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Audit records appended many to a group-commit batch, with refusals among them. */
 class AuditBatchTest extends SqliteWarehouseTest {
-  final Caller owner = new Caller("devops", Set.of(), "127.0.0.1", "test");
-
-  private void store(String name) {
-    wh.store(
-        owner,
-        new NewCredential(
-            name,
-            Optional.empty(),
-            Map.of("password", "pw"),
-            List.of(),
-            Optional.empty(),
-            Optional.empty()));
-  }
 
   @Test
   void concurrentReadsStoresAndRefusalsFormOneUnbrokenChain() throws Exception {

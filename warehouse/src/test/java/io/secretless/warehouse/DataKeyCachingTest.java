@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.secretless.warehouse.WarehouseException.ErrorCode;
 import java.sql.PreparedStatement;
 import java.util.Base64;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -14,20 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** The cache of unwrapped data keys behind reads, against a real (SQLite) store. */
 class DataKeyCachingTest extends SqliteWarehouseTest {
-  final Caller owner = new Caller("devops", Set.of(), "127.0.0.1", "test");
   final Caller admin = new Caller("root", Set.of("admin"), "127.0.0.1", "test");
-
-  private Credential store(String name, String value) {
-    return wh.store(
-        owner,
-        new NewCredential(
-            name,
-            Optional.empty(),
-            Map.of("password", value),
-            List.of(),
-            Optional.empty(),
-            Optional.empty()));
-  }
 
   private void setCiphertext(String credentialId, String ciphertext) {
     node.database()
