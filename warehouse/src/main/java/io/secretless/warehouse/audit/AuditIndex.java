@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -88,13 +89,43 @@ final class AuditIndex {
     return upTo;
   }
 
+  /** The newest records matching {@code q} (at most 10,000), newest first. */
+  static List<AuditRecord> query(Connection c, AuditQuery q) throws SQLException {
+    var where = new StringBuilder();
+    List<Object> args = new ArrayList<>();
+    q.credentialId().ifPresent(v -> add(where, args, " AND a.credential_id = ?", v));
+    q.agent().ifPresent(v -> add(where, args, " AND a.agent = ?", v));
+    q.sinceMillis().ifPresent(v -> add(where, args, " AND a.at_millis >= ?", v));
+    q.untilMillis().ifPresent(v -> add(where, args, " AND a.at_millis <= ?", v));
+    int limit = Math.max(1, Math.min(q.limit(), 10_000));
+    if (q.credentialId().isPresent()) {
+      return query(c, Key.CREDENTIAL, q.credentialId().get(), where.toString(), args, limit);
+    }
+    if (q.agent().isPresent()) {
+      return query(c, Key.AGENT, q.agent().get(), where.toString(), args, limit);
+    }
+    Map<Long, AuditRecord> newestFirst = new TreeMap<>((x, y) -> Long.compare(y, x));
+    collect(
+        c,
+        "SELECT a.* FROM audit_log a WHERE 1 = 1" + where + " ORDER BY a.seq DESC LIMIT " + limit,
+        null,
+        args,
+        newestFirst);
+    return List.copyOf(newestFirst.values());
+  }
+
+  private static void add(StringBuilder sql, List<Object> args, String clause, Object value) {
+    sql.append(clause);
+    args.add(value);
+  }
+
   /**
    * The newest {@code limit} records with {@code key} = {@code value} that also match {@code where}
    * (conditions on alias {@code a}, bound by {@code args}, the key's own among them), newest first.
    * The unindexed tail is read first: a record indexed in between is then found by the second
    * statement, never missed, and is counted once.
    */
-  static List<AuditRecord> query(
+  private static List<AuditRecord> query(
       Connection c, Key key, String value, String where, List<Object> args, int limit)
       throws SQLException {
     String order = " ORDER BY a.seq DESC LIMIT " + limit;

@@ -14,6 +14,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The tamper-evident audit log. Appends lock the chain head row ({@code SELECT ... FOR UPDATE} on
@@ -25,6 +27,7 @@ import java.util.Set;
  * the store's write timeout fails the operation (fail closed).
  */
 public final class AuditLog {
+  private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
   private static final int MAX_FIELD = 500;
   private static final String HEAD = "SELECT seq, hash, indexed_seq FROM audit_head WHERE id = 1";
   private static final String INSERT =
@@ -265,48 +268,7 @@ public final class AuditLog {
    * or agent through {@link AuditIndex}; by time alone a scan from the newest record.
    */
   public List<AuditRecord> query(AuditQuery q) {
-    var where = new StringBuilder();
-    List<Object> args = new ArrayList<>();
-    q.credentialId().ifPresent(v -> add(where, args, " AND a.credential_id = ?", v));
-    q.agent().ifPresent(v -> add(where, args, " AND a.agent = ?", v));
-    q.sinceMillis().ifPresent(v -> add(where, args, " AND a.at_millis >= ?", v));
-    q.untilMillis().ifPresent(v -> add(where, args, " AND a.at_millis <= ?", v));
-    int limit = Math.max(1, Math.min(q.limit(), 10_000));
-    List<AuditRecord> newestFirst =
-        db.read(
-            c -> {
-              if (q.credentialId().isPresent()) {
-                return AuditIndex.query(
-                    c,
-                    AuditIndex.Key.CREDENTIAL,
-                    q.credentialId().get(),
-                    where.toString(),
-                    args,
-                    limit);
-              }
-              if (q.agent().isPresent()) {
-                return AuditIndex.query(
-                    c, AuditIndex.Key.AGENT, q.agent().get(), where.toString(), args, limit);
-              }
-              String sql =
-                  "SELECT a.* FROM audit_log a WHERE 1 = 1"
-                      + where
-                      + " ORDER BY a.seq DESC LIMIT "
-                      + limit;
-              try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < args.size(); i++) {
-                  ps.setObject(i + 1, args.get(i));
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                  List<AuditRecord> rows = new ArrayList<>();
-                  while (rs.next()) {
-                    rows.add(row(rs));
-                  }
-                  return rows;
-                }
-              }
-            });
-    return newestFirst.reversed();
+    return db.read(c -> AuditIndex.query(c, q)).reversed();
   }
 
   /**
@@ -317,24 +279,22 @@ public final class AuditLog {
   public long indexAll() {
     long done = 0;
     while (true) {
-      long step =
+      long[] step =
           db.write(
               c -> {
                 Head head = readHead(c, physical(c), db.writeGeneration());
-                return head.seq() > head.indexed()
-                    ? AuditIndex.add(c, head.indexed(), head.seq()) - head.indexed()
-                    : 0L;
+                long mark =
+                    head.seq() > head.indexed()
+                        ? AuditIndex.add(c, head.indexed(), head.seq())
+                        : head.indexed();
+                return new long[] {mark - head.indexed(), head.seq() - mark};
               });
-      if (step == 0) {
+      done += step[0];
+      if (step[1] == 0) {
         return done;
       }
-      done += step;
+      LOG.info("audit log: indexed {} records by credential and agent, {} to go", done, step[1]);
     }
-  }
-
-  private static void add(StringBuilder sql, List<Object> args, String clause, Object value) {
-    sql.append(clause);
-    args.add(value);
   }
 
   static AuditRecord row(ResultSet rs) throws SQLException {
