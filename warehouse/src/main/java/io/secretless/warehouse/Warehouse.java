@@ -16,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -93,7 +92,7 @@ public final class Warehouse {
     Instant now = clock.instant();
     var cred =
         new Credential(
-            UUID.randomUUID().toString(),
+            CredentialIds.next(now),
             req.name(),
             req.type(),
             List.copyOf(tags),
