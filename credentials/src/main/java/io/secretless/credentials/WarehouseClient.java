@@ -1,8 +1,6 @@
 package io.secretless.credentials;
 
 import com.nimbusds.oauth2.sdk.ParseException;
-import com.nimbusds.oauth2.sdk.http.HTTPRequest;
-import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.util.JSONObjectUtils;
 import io.secretless.core.Secret;
 import io.secretless.credentials.oauth2.NimbusTokenEndpoint;
@@ -11,6 +9,8 @@ import io.secretless.credentials.oauth2.OAuth2Token;
 import io.secretless.credentials.oauth2.OAuth2TokenSource;
 import io.secretless.credentials.oauth2.TokenEndpointException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +24,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLException;
 
 /**
@@ -31,6 +32,10 @@ import javax.net.ssl.SSLException;
  * token endpoint (cached by {@link OAuth2TokenSource}), then {@code GET
  * /v1/credentials/{ref}/secret} or {@code GET /v1/changes} with it. Messages name the credential,
  * the warehouse and the client id, never a value, a token or the client secret.
+ *
+ * <p>Each GET is a plain {@link HttpURLConnection} whose body is read whole and closed, so the JDK
+ * keeps the connection alive for the next one (no connect or TLS handshake per fetch); no request
+ * or response objects beyond the JDK's own (docs/BENCHMARKS.md, "Broker-side warehouse fetch").
  */
 final class WarehouseClient implements AutoCloseable {
   private static final String FEED = "warehouse change feed";
@@ -72,10 +77,10 @@ final class WarehouseClient implements AutoCloseable {
   Fetched secret(String id, String name, Optional<String> field) {
     String ref = URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     URI uri = URI.create(settings.url() + "/v1/credentials/" + ref + "/secret");
-    HTTPResponse response = sendRenewing(subject(id), uri, settings.timeout());
-    return switch (response.getStatusCode()) {
+    Answer response = sendRenewing(subject(id), uri, settings.timeout());
+    return switch (response.status()) {
       case 200 -> {
-        Map<String, Object> json = json(response).orElse(Map.of());
+        Map<String, Object> json = response.json().orElse(Map.of());
         yield new Fetched(
             value(id, name, field, json),
             json.get("id") instanceof String credentialId
@@ -98,8 +103,8 @@ final class WarehouseClient implements AutoCloseable {
               "the warehouse at "
                   + settings.url()
                   + " answered HTTP "
-                  + response.getStatusCode()
-                  + errorCode(response).map(c -> " " + c).orElse(""));
+                  + response.status()
+                  + response.errorCode().map(c -> " " + c).orElse(""));
     };
   }
 
@@ -114,8 +119,8 @@ final class WarehouseClient implements AutoCloseable {
     String query =
         after.isEmpty() ? "" : "?after=" + after.getAsLong() + "&wait=" + wait.toMillis() + "ms";
     URI uri = URI.create(settings.url() + "/v1/changes" + query);
-    HTTPResponse response = sendRenewing(FEED, uri, settings.timeout().plus(wait));
-    int status = response.getStatusCode();
+    Answer response = sendRenewing(FEED, uri, settings.timeout().plus(wait));
+    int status = response.status();
     if (status == 200) {
       return page(response);
     }
@@ -127,15 +132,15 @@ final class WarehouseClient implements AutoCloseable {
             + settings.url()
             + " answered HTTP "
             + status
-            + errorCode(response).map(c -> " " + c).orElse("");
+            + response.errorCode().map(c -> " " + c).orElse("");
     if (status >= 400 && status < 500 && status != 401 && status != 408 && status != 429) {
       return new ChangeWatcher.Answer.Refused(FEED + ": " + why);
     }
     throw new CredentialException(FEED + ": " + why);
   }
 
-  private ChangeWatcher.Answer page(HTTPResponse response) {
-    Map<String, Object> json = json(response).orElse(Map.of());
+  private ChangeWatcher.Answer page(Answer response) {
+    Map<String, Object> json = response.json().orElse(Map.of());
     if (json.get("next") instanceof Number next && json.get("changes") instanceof List<?> list) {
       List<ChangeWatcher.Change> changes = new ArrayList<>();
       for (Object o : list) {
@@ -150,10 +155,10 @@ final class WarehouseClient implements AutoCloseable {
   }
 
   /** Sends with the cached token; once more with a new one if the warehouse refuses it. */
-  private HTTPResponse sendRenewing(String subject, URI uri, Duration readTimeout) {
+  private Answer sendRenewing(String subject, URI uri, Duration readTimeout) {
     OAuth2Token token = token(subject);
-    HTTPResponse response = send(subject, uri, token, readTimeout);
-    if (response.getStatusCode() == 401) {
+    Answer response = send(subject, uri, token, readTimeout);
+    if (response.status() == 401) {
       // Refused although not stale: a restarted warehouse with a new signing key, say.
       tokens.invalidate(token);
       response = send(subject, uri, token(subject), readTimeout);
@@ -188,14 +193,21 @@ final class WarehouseClient implements AutoCloseable {
     }
   }
 
-  private HTTPResponse send(String subject, URI uri, OAuth2Token token, Duration readTimeout) {
-    HTTPRequest http = new HTTPRequest(HTTPRequest.Method.GET, uri);
-    http.setAuthorization("Bearer " + token.reveal());
-    http.setConnectTimeout((int) settings.timeout().toMillis());
-    http.setReadTimeout((int) readTimeout.toMillis());
-    settings.caBundle().ifPresent(ca -> http.setSSLSocketFactory(ca.sockets()));
+  private Answer send(String subject, URI uri, OAuth2Token token, Duration readTimeout) {
     try {
-      return http.send();
+      HttpURLConnection http = (HttpURLConnection) uri.toURL().openConnection();
+      if (http instanceof HttpsURLConnection https) {
+        settings.caBundle().ifPresent(ca -> https.setSSLSocketFactory(ca.sockets()));
+      }
+      http.setRequestProperty("Authorization", "Bearer " + token.reveal());
+      http.setConnectTimeout((int) settings.timeout().toMillis());
+      http.setReadTimeout((int) readTimeout.toMillis());
+      int status = http.getResponseCode();
+      // Read to the end and close, error bodies too: only then is the connection reused.
+      try (InputStream in = status < 400 ? http.getInputStream() : http.getErrorStream()) {
+        return new Answer(
+            status, in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      }
     } catch (SSLException e) {
       throw new CredentialException(
           subject
@@ -245,21 +257,24 @@ final class WarehouseClient implements AutoCloseable {
         id, "the warehouse at " + settings.url() + " answered with a body that is not a secret");
   }
 
-  private static Optional<Map<String, Object>> json(HTTPResponse response) {
-    try {
-      return Optional.of(JSONObjectUtils.parse(response.getContent()));
-    } catch (ParseException | RuntimeException e) {
-      return Optional.empty(); // the message could quote the body
+  /** One answer of the warehouse; its body is never put in a message (it may hold a value). */
+  private record Answer(int status, String body) {
+    Optional<Map<String, Object>> json() {
+      try {
+        return Optional.of(JSONObjectUtils.parse(body));
+      } catch (ParseException | RuntimeException e) {
+        return Optional.empty(); // the message could quote the body
+      }
     }
-  }
 
-  private static Optional<String> errorCode(HTTPResponse response) {
-    return json(response)
-        .map(j -> j.get("error"))
-        .filter(Map.class::isInstance)
-        .map(e -> ((Map<?, ?>) e).get("code"))
-        .filter(String.class::isInstance)
-        .map(String.class::cast);
+    Optional<String> errorCode() {
+      return json()
+          .map(j -> j.get("error"))
+          .filter(Map.class::isInstance)
+          .map(e -> ((Map<?, ?>) e).get("code"))
+          .filter(String.class::isInstance)
+          .map(String.class::cast);
+    }
   }
 
   private static String subject(String id) {

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,7 @@ class WarehouseProviderTest {
   private final AtomicInteger polls = new AtomicInteger();
   private volatile int feedStatus = 200;
   private volatile String feedBody; // null: the stand-in feed's own answers
+  private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet(); // one per connection
   private final HttpServer server;
 
   WarehouseProviderTest() throws IOException {
@@ -61,6 +64,7 @@ class WarehouseProviderTest {
   }
 
   private void secret(HttpExchange ex) throws IOException {
+    clientPorts.add(ex.getRemoteAddress().getPort());
     String auth = String.valueOf(ex.getRequestHeaders().getFirst("Authorization"));
     int token = auth.startsWith("Bearer token-") ? Integer.parseInt(auth.substring(13)) : 0;
     if (token < firstAccepted.get()) {
@@ -229,6 +233,19 @@ class WarehouseProviderTest {
       assertThat(provider.cacheStats().orElseThrow().fetches()).isEqualTo(1);
       assertThat(provider.pushing()).isFalse();
       assertThat(polls).hasValue(0);
+    }
+  }
+
+  @Test
+  void fetchesReuseOneConnectionAfterAnswersWithAndWithoutErrors() {
+    try (WarehouseProvider provider = provider()) {
+      for (int i = 0; i < 3; i++) {
+        status = 200;
+        assertThat(provider.get("db").revealString()).isEqualTo(VALUE);
+        status = 404;
+        assertThatThrownBy(() -> provider.get("db")).hasMessageContaining("no credential db");
+      }
+      assertThat(clientPorts).as("one keep-alive connection for all six fetches").hasSize(1);
     }
   }
 
