@@ -259,6 +259,12 @@ final class WarehouseClient implements AutoCloseable {
 
   /** One answer of the warehouse; its body is never put in a message (it may hold a value). */
   private record Answer(int status, String body) {
+    /** Never the body: a 200 carries the value. */
+    @Override
+    public String toString() {
+      return "Answer[status=" + status + ", " + body.length() + " chars]";
+    }
+
     Optional<Map<String, Object>> json() {
       try {
         return Optional.of(JSONObjectUtils.parse(body));
