@@ -30,7 +30,11 @@ seconds=${2:-10}
 warmup=${WARMUP:-30}
 threads=${THREADS:-2}
 stores=${STORES:-sqlite postgresql}
-command -v wrk >/dev/null || { echo "bench/warehouse.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
+if ! command -v wrk >/dev/null; then
+  echo "bench: installing wrk" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null ||
+    { echo "bench/warehouse.sh needs wrk (apt-get install wrk)" >&2; exit 1; }
+fi
 JAVA_HOME=$("$root/scripts/java-home.sh")
 export JAVA_HOME
 # As ./secretless starts the server (serial collector, Netty's leak detector off), with a bounded heap.
