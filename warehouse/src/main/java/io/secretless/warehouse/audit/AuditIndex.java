@@ -15,10 +15,10 @@ import java.util.TreeMap;
  * writer fills behind the log in bulk instead of two secondary indexes of {@code audit_log}. Such
  * an index takes an insert at a random place for every record, so each group commit dirtied a
  * B-tree page per credential it had read, and SQLite's WAL writes whole pages: ~11 KB of disk
- * writes per audited read, against ~4 KB without (docs/BENCHMARKS.md, "Audit look-ups written
- * behind the log"). Here a batch that leaves at least {@link #DUE} records unindexed indexes them
- * all at once, under the chain head's lock, and moves {@code audit_head.indexed_seq}; records above
- * that mark are found by a range scan of the log's primary key, so a look-up sees every committed
+ * writes per audited read, against ~4 KB without (docs/BENCHMARKS.md, "Latest: warehouse reads and
+ * writes"). Here a batch that leaves at least {@link #DUE} records unindexed indexes them all at
+ * once, under the chain head's lock, and moves {@code audit_head.indexed_seq}; records above that
+ * mark are found by a range scan of the log's primary key, so a look-up sees every committed
  * record.
  */
 final class AuditIndex {
@@ -104,14 +104,11 @@ final class AuditIndex {
     if (q.agent().isPresent()) {
       return query(c, Key.AGENT, q.agent().get(), where.toString(), args, limit);
     }
-    Map<Long, AuditRecord> newestFirst = new TreeMap<>((x, y) -> Long.compare(y, x));
-    collect(
+    return collect(
         c,
         "SELECT a.* FROM audit_log a WHERE 1 = 1" + where + " ORDER BY a.seq DESC LIMIT " + limit,
         null,
-        args,
-        newestFirst);
-    return List.copyOf(newestFirst.values());
+        args);
   }
 
   private static void add(StringBuilder sql, List<Object> args, String clause, Object value) {
@@ -130,14 +127,18 @@ final class AuditIndex {
       throws SQLException {
     String order = " ORDER BY a.seq DESC LIMIT " + limit;
     Map<Long, AuditRecord> newestFirst = new TreeMap<>((x, y) -> Long.compare(y, x));
-    collect(c, TAIL + where + order, null, args, newestFirst);
-    collect(c, key.indexed + where + order, value, args, newestFirst);
+    for (AuditRecord r : collect(c, TAIL + where + order, null, args)) {
+      newestFirst.put(r.seq(), r);
+    }
+    for (AuditRecord r : collect(c, key.indexed + where + order, value, args)) {
+      newestFirst.putIfAbsent(r.seq(), r);
+    }
     return newestFirst.values().stream().limit(limit).toList();
   }
 
-  private static void collect(
-      Connection c, String sql, String first, List<Object> args, Map<Long, AuditRecord> into)
-      throws SQLException {
+  /** The records {@code sql} selects, bound by {@code first} (unless null) and {@code args}. */
+  private static List<AuditRecord> collect(
+      Connection c, String sql, String first, List<Object> args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int i = 1;
       if (first != null) {
@@ -147,10 +148,11 @@ final class AuditIndex {
         ps.setObject(i++, arg);
       }
       try (ResultSet rs = ps.executeQuery()) {
+        List<AuditRecord> rows = new ArrayList<>();
         while (rs.next()) {
-          AuditRecord r = AuditLog.row(rs);
-          into.putIfAbsent(r.seq(), r);
+          rows.add(AuditLog.row(rs));
         }
+        return rows;
       }
     }
   }

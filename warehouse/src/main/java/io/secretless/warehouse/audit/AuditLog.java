@@ -278,22 +278,28 @@ public final class AuditLog {
    */
   public long indexAll() {
     long done = 0;
-    while (true) {
-      long[] step =
+    long left;
+    // Read first: a node opening a caught-up log (the usual start) writes nothing.
+    while ((left = db.read(AuditLog::unindexed)) > 0) {
+      if (done > 0) {
+        LOG.info("audit log: indexed {} records by credential and agent, {} to go", done, left);
+      }
+      done +=
           db.write(
               c -> {
                 Head head = readHead(c, physical(c), db.writeGeneration());
-                long mark =
-                    head.seq() > head.indexed()
-                        ? AuditIndex.add(c, head.indexed(), head.seq())
-                        : head.indexed();
-                return new long[] {mark - head.indexed(), head.seq() - mark};
+                return AuditIndex.add(c, head.indexed(), head.seq()) - head.indexed();
               });
-      done += step[0];
-      if (step[1] == 0) {
-        return done;
-      }
-      LOG.info("audit log: indexed {} records by credential and agent, {} to go", done, step[1]);
+    }
+    return done;
+  }
+
+  private static long unindexed(Connection c) throws SQLException {
+    try (PreparedStatement ps =
+            c.prepareStatement("SELECT seq - indexed_seq FROM audit_head WHERE id = 1");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 

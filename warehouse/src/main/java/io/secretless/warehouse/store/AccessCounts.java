@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
  * {@code last_access} once a second in one {@code UPDATE ... FROM (VALUES ...)} (SQLite and
  * PostgreSQL alike; each node adds what it counted), not in the commit of every read: that update
  * rewrote the credential rows every read looks up, on every group commit, and cost reads ~40 % of
- * their throughput (docs/BENCHMARKS.md, "Access counts written once a second"). So the counts run
- * up to {@link #EVERY} behind, and a node killed with {@code kill -9} loses at most that much of
- * them; the audit log, committed with every read, stays the exact record. Rows are updated in
+ * their throughput (docs/BENCHMARKS.md, "Latest: warehouse reads and writes"). So the counts run up
+ * to {@link #EVERY} behind, and a node killed with {@code kill -9} loses at most that much of them;
+ * the audit log, committed with every read, stays the exact record. Rows are updated in
  * credential-id order, so two nodes flushing overlapping counts on PostgreSQL lock them in the same
  * order.
  */
@@ -40,8 +40,13 @@ final class AccessCounts implements AutoCloseable {
   }
 
   synchronized void add(String credentialId, long atMillis) {
+    merge(credentialId, 1, atMillis);
+  }
+
+  /** Adds {@code reads} at latest {@code atMillis} to what is pending for {@code credentialId}. */
+  private void merge(String credentialId, long reads, long atMillis) {
     long[] r = pending.computeIfAbsent(credentialId, k -> new long[2]);
-    r[0]++;
+    r[0] += reads;
     r[1] = Math.max(r[1], atMillis);
   }
 
@@ -63,12 +68,7 @@ final class AccessCounts implements AutoCloseable {
           });
     } catch (RuntimeException e) {
       synchronized (this) {
-        taken.forEach(
-            (id, r) -> {
-              long[] now = pending.computeIfAbsent(id, k -> new long[2]);
-              now[0] += r[0];
-              now[1] = Math.max(now[1], r[1]);
-            });
+        taken.forEach((id, r) -> merge(id, r[0], r[1]));
       }
       throw e;
     }
